@@ -1,0 +1,63 @@
+"""Annuaire des partenaires du protocole parisien d'intégration professionnelle."""
+
+import os
+import secrets
+
+from flask import Flask, has_request_context, request
+from sqlalchemy import event
+
+from .config import settings_from_environment
+from .extensions import babel, csrf, db
+from .schemas import messages
+from .search import create_backend
+
+# Messages are written in French; a language joins this list with its translation catalog.
+SUPPORTED_LOCALES = ("fr",)
+
+
+def select_locale() -> str:
+    if not has_request_context():
+        return SUPPORTED_LOCALES[0]
+    return request.accept_languages.best_match(SUPPORTED_LOCALES, default=SUPPORTED_LOCALES[0])
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """Enforce foreign keys; let readers go on while a writer commits (WAL)."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.close()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Application factory: configuration, extensions, search backend, blueprints, CLI."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(root, "templates"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(settings_from_environment(app.instance_path))
+    app.config["SEED_DATA_DIR"] = os.path.join(root, "seed_data")
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config["SECRET_KEY"]:
+        # Sessions then last as long as the process: production sets DIRECTORY_SECRET_KEY.
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+
+    messages.install()
+    db.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+        app.extensions["directory.search"] = create_backend(app.config, db.engine)
+
+    from . import api, cli, web
+
+    app.register_blueprint(api.blueprint)
+    app.register_blueprint(web.blueprint)
+    cli.register(app)
+    return app

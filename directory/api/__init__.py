@@ -1,0 +1,113 @@
+"""The JSON API, under /api/v1/: thin views over the service layer."""
+
+from math import ceil
+
+from flask import Blueprint, abort, jsonify, request
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from .. import referentials as ref
+from ..extensions import csrf
+from ..schemas.api import (
+    SearchResponseSchema,
+    ServiceWithStructureSchema,
+    StructureListSchema,
+    StructureWithServicesSchema,
+)
+from ..schemas.listings import ServiceSchema
+from ..schemas.messages import flatten_errors
+from ..schemas.search import parse_search_args
+from ..services import listings
+from ..services.search import search_services
+from .openapi import openapi_document
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(blueprint)
+
+
+@blueprint.errorhandler(ValidationError)
+def invalid_parameters(error: ValidationError):
+    errors = flatten_errors(error.messages)
+    return jsonify(message=_("Paramètres invalides."), errors=errors), 400
+
+
+@blueprint.errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    return jsonify(message=error.description), error.code
+
+
+@blueprint.get("/search/services")
+def search():
+    result = search_services(parse_search_args(request.args))
+    return SearchResponseSchema().dump(
+        {
+            "items": [
+                {"service": item.service, "distance": _round(item.distance_km)}
+                for item in result.items
+            ],
+            "total": result.total,
+            "page": result.query.page,
+            "size": result.query.size,
+            "pages": result.pages,
+            "facets": {
+                field: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
+                for field, values in result.facets.items()
+            },
+        }
+    )
+
+
+def _round(distance: float | None) -> float | None:
+    return None if distance is None else round(distance, 3)
+
+
+@blueprint.get("/services/<service_id>")
+def service(service_id: str):
+    found = listings.visible_service(service_id) or abort(404, _("Service introuvable."))
+    return ServiceWithStructureSchema().dump(found)
+
+
+@blueprint.get("/structures")
+def structures():
+    page, size = _pagination()
+    total, rows = listings.published_structures(page, size)
+    return StructureListSchema().dump(
+        {"items": rows, "total": total, "page": page, "size": size, "pages": ceil(total / size)}
+    )
+
+
+def _pagination() -> tuple[int, int]:
+    errors = {}
+    values = {}
+    for name, default, high in (("page", 1, 10_000), ("size", 50, 100)):
+        raw = request.args.get(name, str(default))
+        if not raw.isdigit() or not 1 <= int(raw) <= high:
+            errors[name] = [_("Entier entre 1 et %(high)s attendu.", high=high)]
+        else:
+            values[name] = int(raw)
+    unknown = set(request.args) - {"page", "size"}
+    errors |= {name: [_("Champ inconnu.")] for name in unknown}
+    if errors:
+        raise ValidationError(errors)
+    return values["page"], values["size"]
+
+
+@blueprint.get("/structures/<structure_id>")
+def structure(structure_id: str):
+    found = listings.published_structure(structure_id) or abort(404, _("Structure introuvable."))
+    visible = [service for service in found.services if service.is_visible]
+    return StructureWithServicesSchema().dump(found) | {
+        "services": ServiceSchema(many=True).dump(visible)
+    }
+
+
+@blueprint.get("/doc/<name>")
+def referential(name: str):
+    values = ref.REFERENTIALS.get(name) or abort(404, _("Référentiel inconnu."))
+    return jsonify([{"value": value, "label": label} for value, label in values().items()])
+
+
+@blueprint.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())

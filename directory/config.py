@@ -1,0 +1,26 @@
+"""Configuration read from ``DIRECTORY_*`` environment variables."""
+
+import os
+
+PREFIX = "DIRECTORY_"
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
+
+
+def settings_from_environment(instance_path: str) -> dict:
+    """Return the Flask settings, with defaults overridden by ``DIRECTORY_*`` variables."""
+    env = {key[len(PREFIX) :]: value for key, value in os.environ.items() if key.startswith(PREFIX)}
+    database_path = os.path.join(instance_path, "directory.sqlite3")
+    index_path = os.path.join(instance_path, "search-index.sqlite3")
+    return {
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL", f"sqlite:///{database_path}"),
+        "SEARCH_BACKEND": env.get("SEARCH_BACKEND", "embedded"),
+        # Where the embedded index lives when the database is not SQLite.
+        "EMBEDDED_INDEX_URL": env.get("EMBEDDED_INDEX_URL", f"sqlite:///{index_path}"),
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "PUBLIC_SEARCH": _flag(env.get("PUBLIC_SEARCH", "true")),
+        "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LOCALE", "fr"),
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+    }

@@ -1,0 +1,15 @@
+"""Flask extensions, created unbound and initialised by the application factory."""
+
+from flask_babel import Babel
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+db = SQLAlchemy(model_class=Base)
+babel = Babel()
+csrf = CSRFProtect()

@@ -1,0 +1,81 @@
+"""OpenStreetMap opening hours (``horaires_accueil``): validation and description in words."""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+import opening_hours
+from babel.dates import format_time, get_day_names
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+# A week with no French public holiday, used to describe the usual week.
+REFERENCE_MONDAY = datetime(2026, 11, 23)
+
+
+def parse_error(value: str) -> str | None:
+    """Return why ``value`` is not valid OSM opening_hours syntax, or None when it is."""
+    try:
+        opening_hours.OpeningHours(value)
+    except (opening_hours.ParserError, ValueError) as error:
+        return str(error).splitlines()[0]
+    return None
+
+
+@dataclass(frozen=True)
+class DaySchedule:
+    weekday: int  # 0 = Monday
+    slots: tuple[tuple[time, time], ...]
+
+
+def weekly_schedule(value: str) -> list[DaySchedule]:
+    """The opening slots of each day of a usual week."""
+    parsed = opening_hours.OpeningHours(value)
+    days = []
+    for weekday in range(7):
+        day_start = REFERENCE_MONDAY + timedelta(days=weekday)
+        day_end = day_start + timedelta(days=1)
+        slots = tuple(
+            (start.time(), time(23, 59) if end >= day_end else end.time())
+            for start, end, state, _comment in parsed.intervals(day_start, day_end)
+            if state == opening_hours.State.OPEN
+        )
+        days.append(DaySchedule(weekday, slots))
+    return days
+
+
+def _format_slot(slot: tuple[time, time], locale) -> str:
+    start, end = (format_time(moment, "HH:mm", locale=locale) for moment in slot)
+    return f"{start}–{end}"
+
+
+def _day_range(first: int, last: int, names) -> str:
+    if first == last:
+        return names[first].capitalize()
+    if last == first + 1:
+        return _("%(first)s et %(last)s", first=names[first], last=names[last]).capitalize()
+    return _("du %(first)s au %(last)s", first=names[first], last=names[last]).capitalize()
+
+
+def describe(value: str | None) -> list[str]:
+    """Lines such as "Du lundi au vendredi : 09:00–12:30, 13:30–17:00"; [] when unknown."""
+    if not value or parse_error(value):
+        return []
+    locale = get_locale()
+    names = get_day_names("wide", locale=locale)
+    schedule = weekly_schedule(value)
+    if all(len(day.slots) == 1 and day.slots[0] == (time(0), time(23, 59)) for day in schedule):
+        return [_("Ouvert 24 h/24, 7 j/7")]
+    lines = []
+    weekday = 0
+    while weekday < 7:
+        slots = schedule[weekday].slots
+        last = weekday
+        while last + 1 < 7 and schedule[last + 1].slots == slots:
+            last += 1
+        if slots:
+            hours = ", ".join(_format_slot(slot, locale) for slot in slots)
+            lines.append(
+                _("%(days)s : %(hours)s", days=_day_range(weekday, last, names), hours=hours)
+            )
+        weekday = last + 1
+    return lines or [_("Fermé au public")]

@@ -1,0 +1,169 @@
+"""The enumerations of the directory: data·inclusion v1 ones plus the Paris extension.
+
+Each referential is an ordered mapping ``value -> label``; labels are translated lazily.
+"""
+
+from collections.abc import Callable, Mapping
+
+from babel import Locale
+from data_inclusion.schema import v1
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+
+def _from_enum(enum) -> dict[str, str]:
+    return {member.value: member.label for member in enum}
+
+
+THEMATIQUES = _from_enum(v1.Thematique)
+CATEGORIES = _from_enum(v1.Categorie)
+PUBLICS = _from_enum(v1.Public)
+FRAIS = _from_enum(v1.Frais)
+MODES_ACCUEIL = _from_enum(v1.ModeAccueil)
+TYPES = _from_enum(v1.TypeService)
+MODES_MOBILISATION = _from_enum(v1.ModeMobilisation)
+MOBILISABLE_PAR = _from_enum(v1.PersonneMobilisatrice)
+RESEAUX_PORTEURS = _from_enum(v1.ReseauPorteur)
+
+TOUS_PUBLICS = v1.Public.TOUS_PUBLICS.value
+A_DISTANCE = v1.ModeAccueil.A_DISTANCE.value
+EN_PRESENTIEL = v1.ModeAccueil.EN_PRESENTIEL.value
+
+# The French-level scale, in increasing order.
+NIVEAUX_FRANCAIS = {
+    "alpha": _l("Alphabétisation"),
+    "A1.1": _l("A1.1 (infra A1)"),
+    "A1": _l("A1 (découverte)"),
+    "A2": _l("A2 (survie)"),
+    "B1": _l("B1 (seuil)"),
+    "B2": _l("B2 (avancé)"),
+    "C1": _l("C1 (autonome)"),
+    "C2": _l("C2 (maîtrise)"),
+}
+NIVEAU_RANK = {niveau: rank for rank, niveau in enumerate(NIVEAUX_FRANCAIS)}
+
+STATUTS_SEJOUR = {
+    "refugie": _l("Réfugié·e"),
+    "protection-subsidiaire": _l("Protection subsidiaire"),
+    "apatride": _l("Apatride"),
+    "immigration-familiale": _l("Immigration familiale"),
+    "immigration-professionnelle": _l("Immigration professionnelle"),
+    "aps": _l("Autorisation provisoire de séjour (APS)"),
+    "etudiant": _l("Étudiant·e"),
+    "demandeur-asile": _l("Demandeur·se d'asile"),
+}
+
+STATUTS_PUBLICATION = {
+    "brouillon": _l("Brouillon"),
+    "publie": _l("Publié"),
+    "archive": _l("Archivé"),
+}
+PUBLIE = "publie"
+
+FREQUENCES_MAJ = {
+    "mensuelle": _l("Tous les mois"),
+    "trimestrielle": _l("Tous les trimestres"),
+    "semestrielle": _l("Tous les six mois"),
+    "annuelle": _l("Tous les ans"),
+}
+FREQUENCE_JOURS = {"mensuelle": 31, "trimestrielle": 92, "semestrielle": 183, "annuelle": 366}
+
+# Paris: arrondissement number -> INSEE code, and the codes that cover all of Paris.
+ARRONDISSEMENTS_INSEE = {n: f"751{n:02d}" for n in range(1, 21)}
+INSEE_ARRONDISSEMENT = {code: n for n, code in ARRONDISSEMENTS_INSEE.items()}
+# Paris, its département, Île-de-France, the Métropole du Grand Paris (EPCI), France.
+PARIS_WIDE_ZONES = {"75056", "75", "11", "200054781", "france", "99100"}
+CODE_POSTAUX = {f"750{n:02d}": n for n in range(1, 21)} | {"75116": 16}
+
+
+def arrondissement_label(number: int) -> str:
+    if number == 1:
+        return str(_l("1er arrondissement"))
+    return str(_l("%(number)se arrondissement", number=number))
+
+
+def arrondissements() -> dict[str, str]:
+    return {str(n): arrondissement_label(n) for n in ARRONDISSEMENTS_INSEE}
+
+
+def categorie_of(thematique: str) -> str:
+    return thematique.split("--", 1)[0]
+
+
+def thematiques_of_categorie(categorie: str) -> list[str]:
+    return [slug for slug in THEMATIQUES if categorie_of(slug) == categorie]
+
+
+# ISO 639 codes that CLDR spells differently (Dari is Persian as spoken in Afghanistan).
+_CLDR_LANGUAGE_ALIASES = {"prs": "fa_AF"}
+
+
+def _cldr_code(code: str) -> str:
+    return _CLDR_LANGUAGE_ALIASES.get(code, code)
+
+
+def is_language(code: str) -> bool:
+    return _cldr_code(code) in Locale("fr").languages
+
+
+def language_label(code: str) -> str:
+    locale = get_locale() or Locale("fr")
+    return locale.languages.get(_cldr_code(code), code)
+
+
+# Languages proposed first in pickers and documented in /doc/langues.
+LANGUES_COURANTES = (
+    "fr",
+    "en",
+    "ar",
+    "prs",
+    "fa",
+    "ps",
+    "ti",
+    "am",
+    "so",
+    "es",
+    "pt",
+    "ru",
+    "uk",
+    "tr",
+    "ta",
+    "bn",
+    "ur",
+    "zh",
+    "wo",
+    "ff",
+    "ro",
+    "sq",
+    "ka",
+    "hy",
+    "ln",
+)
+
+
+def langues() -> dict[str, str]:
+    return {code: language_label(code) for code in LANGUES_COURANTES}
+
+
+def _static(mapping: Mapping[str, str]) -> Callable[[], dict[str, str]]:
+    return lambda: {value: str(label) for value, label in mapping.items()}
+
+
+# Every referential published under /api/v1/doc/<name>.
+REFERENTIALS: dict[str, Callable[[], dict[str, str]]] = {
+    "thematiques": _static(THEMATIQUES),
+    "categories": _static(CATEGORIES),
+    "publics": _static(PUBLICS),
+    "frais": _static(FRAIS),
+    "modes-accueil": _static(MODES_ACCUEIL),
+    "types": _static(TYPES),
+    "modes-mobilisation": _static(MODES_MOBILISATION),
+    "mobilisable-par": _static(MOBILISABLE_PAR),
+    "reseaux-porteurs": _static(RESEAUX_PORTEURS),
+    "niveaux-francais": _static(NIVEAUX_FRANCAIS),
+    "statuts-sejour": _static(STATUTS_SEJOUR),
+    "statuts-publication": _static(STATUTS_PUBLICATION),
+    "frequences-maj": _static(FREQUENCES_MAJ),
+    "arrondissements": arrondissements,
+    "langues": langues,
+}

@@ -1,0 +1,87 @@
+"""French validation messages for marshmallow, through flask-babel, and error flattening."""
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields, validate
+
+FIELD_MESSAGES = {
+    fields.Field: {
+        "required": _l("Ce champ est obligatoire."),
+        "null": _l("Ce champ ne peut pas être vide."),
+        "validator_failed": _l("Valeur invalide."),
+    },
+    fields.String: {"invalid": _l("Texte attendu."), "invalid_utf8": _l("Texte UTF-8 invalide.")},
+    fields.Integer: {"invalid": _l("Nombre entier attendu.")},
+    fields.Number: {"invalid": _l("Nombre attendu."), "too_large": _l("Nombre trop grand.")},
+    fields.Float: {"special": _l("Nombre fini attendu.")},
+    fields.Boolean: {"invalid": _l("Valeur booléenne attendue (true ou false).")},
+    fields.Date: {
+        "invalid": _l("Date attendue au format AAAA-MM-JJ."),
+        "format": _l("Date attendue au format AAAA-MM-JJ."),
+    },
+    fields.List: {"invalid": _l("Liste attendue.")},
+}
+
+
+def install() -> None:
+    """Replace marshmallow's English default messages by translatable French ones."""
+    for field_class, messages in FIELD_MESSAGES.items():
+        field_class.default_error_messages = {**field_class.default_error_messages, **messages}
+    Schema.error_messages = {
+        "unknown": _l("Champ inconnu."),
+        "type": _l("Objet attendu."),
+    }
+
+
+def one_of(choices) -> validate.OneOf:
+    return validate.OneOf(list(choices), error=_l("Valeur inconnue : « {input} »."))
+
+
+def text_length(min: int, max: int) -> validate.Length:
+    return validate.Length(min=min, max=max, error=_l("Entre {min} et {max} caractères attendus."))
+
+
+def not_empty() -> validate.Length:
+    return validate.Length(min=1, error=_l("Au moins une valeur attendue."))
+
+
+def url() -> fields.String:
+    """An optional http(s) URL (fields.Url only accepts untranslated messages)."""
+    check = validate.URL(schemes={"http", "https"}, error=_l("Adresse web (URL) invalide."))
+    return fields.String(
+        allow_none=True, load_default=None, validate=check, metadata={"format": "uri"}
+    )
+
+
+def email() -> fields.String:
+    check = validate.Email(error=_l("Adresse électronique invalide."))
+    return fields.String(
+        allow_none=True, load_default=None, validate=check, metadata={"format": "email"}
+    )
+
+
+def between(min, max) -> validate.Range:
+    return validate.Range(min=min, max=max, error=_l("Valeur attendue entre {min} et {max}."))
+
+
+def pattern(regex: str, message) -> validate.Regexp:
+    return validate.Regexp(regex, error=message)
+
+
+def flatten_errors(messages, prefix: str = "") -> dict[str, list[str]]:
+    """Turn marshmallow's nested error dict into ``{"field.index": ["message", …]}``."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            for sub_path, sub_messages in flatten_errors(value, path).items():
+                flat.setdefault(sub_path, []).extend(sub_messages)
+    elif isinstance(messages, list | tuple):
+        for message in messages:
+            if isinstance(message, dict):
+                for sub_path, sub in flatten_errors(message, prefix).items():
+                    flat.setdefault(sub_path, []).extend(sub)
+            else:
+                flat.setdefault(prefix or "_schema", []).append(str(message))
+    else:
+        flat.setdefault(prefix or "_schema", []).append(str(messages))
+    return flat

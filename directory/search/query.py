@@ -1,0 +1,68 @@
+"""The search query and result objects shared by every backend (no Flask here)."""
+
+from dataclasses import dataclass, field
+
+# Filters answered by term membership; each is also a multi-select facet.
+TERM_FILTERS = (
+    "thematiques",
+    "arrondissement",
+    "niveau",
+    "statut",
+    "publics",
+    "frais",
+    "modes_accueil",
+    "types",
+    "langues",
+    "structure",
+    "signataire",
+    "rqth",
+)
+SORTS = ("pertinence", "distance", "nom", "date_maj")
+DEFAULT_SIZE = 20
+MAX_SIZE = 100
+
+
+@dataclass(frozen=True)
+class GeoFilter:
+    lat: float
+    lon: float
+    rayon_km: float | None = None
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    age: int | None = None
+    geo: GeoFilter | None = None
+    q: str | None = None
+    sort: str | None = None
+    page: int = 1
+    size: int = DEFAULT_SIZE
+
+    @property
+    def effective_sort(self) -> str:
+        """The requested sort, else pertinence with text, distance with a point, else name."""
+        if self.sort == "pertinence" and not self.q:
+            return "nom"
+        if self.sort:
+            return self.sort
+        if self.q:
+            return "pertinence"
+        return "distance" if self.geo else "nom"
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.size
+
+
+@dataclass(frozen=True)
+class Hit:
+    service_id: str
+    distance_km: float | None = None
+
+
+@dataclass
+class SearchPage:
+    hits: list[Hit]
+    total: int
+    facets: dict[str, dict[str, int]]

@@ -1,0 +1,1 @@
+"""Business logic: writes, imports, indexing and search, independent of HTTP."""

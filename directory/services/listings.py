@@ -1,0 +1,32 @@
+"""Reading listings as the public sees them: published services of published structures."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Service, Structure
+from ..referentials import PUBLIE
+
+
+def visible_service(service_id: str) -> Service | None:
+    service = db.session.get(Service, service_id, options=[selectinload(Service.structure)])
+    return service if service and service.is_visible else None
+
+
+def published_structure(structure_id: str) -> Structure | None:
+    structure = db.session.get(Structure, structure_id)
+    return structure if structure and structure.is_published else None
+
+
+def published_structures(page: int, size: int) -> tuple[int, list[Structure]]:
+    published = select(Structure).where(Structure.statut_publication == PUBLIE)
+    total = db.session.scalar(select(func.count()).select_from(published.subquery()))
+    rows = db.session.scalars(
+        published.order_by(Structure.nom, Structure.id).offset((page - 1) * size).limit(size)
+    ).all()
+    return total, list(rows)
+
+
+def signatories() -> list[Structure]:
+    query = select(Structure).where(Structure.signataire, Structure.statut_publication == PUBLIE)
+    return list(db.session.scalars(query.order_by(Structure.nom)))

@@ -8,7 +8,6 @@ from sqlalchemy import event
 
 from .config import settings_from_environment
 from .extensions import babel, csrf, db
-from .schemas import messages
 from .search import create_backend
 
 # Messages are written in French; a language joins this list with its translation catalog.
@@ -46,7 +45,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Sessions then last as long as the process: production sets DIRECTORY_SECRET_KEY.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
 
-    messages.install()
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)

@@ -45,7 +45,7 @@ class SearchParamsSchema(Schema):
     lat = fields.Float(load_default=None, validate=between(-90, 90))
     lon = fields.Float(load_default=None, validate=between(-180, 180))
     rayon_km = fields.Float(load_default=None, validate=between(0.1, 1000))
-    q = fields.String(load_default=None, validate=text_length(1, 200))
+    q = fields.String(load_default=None, validate=text_length(0, 200))
     sort = fields.String(load_default=None, validate=one_of(SORTS))
     page = fields.Integer(load_default=1, validate=between(1, 10_000))
     size = fields.Integer(load_default=20, validate=between(1, MAX_SIZE))
@@ -106,10 +106,10 @@ def parse_search_args(args: MultiDict) -> SearchQuery:
     for name in args:
         values = args.getlist(name)
         if name in LIST_PARAMETERS:
-            data[name] = [v for v in values if v != ""]
+            data[name] = values
         elif len(values) > 1:
             errors[name] = [str(_l("Ce paramètre ne peut être donné qu'une fois."))]
-        elif values[0] != "":
+        else:
             data[name] = values[0]
     if errors:
         raise ValidationError(errors)

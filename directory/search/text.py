@@ -26,7 +26,7 @@ SYNONYMS = (
     ("fle", "cours de français", "français langue étrangère", "apprendre le français"),
     ("alphabétisation", "alpha", "apprendre à lire et à écrire"),
     ("crèche", "garde d'enfants", "halte-garderie", "mode de garde", "garderie"),
-    ("hébergement", "mise à l'abri", "hébergement d'urgence"),
+    ("hébergement d'urgence", "mise à l'abri", "115"),
     ("emploi", "travail", "job"),
     ("cv", "curriculum vitae"),
     ("rqth", "travailleur handicapé", "reconnaissance de la qualité de travailleur handicapé"),

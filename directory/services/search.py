@@ -71,7 +71,7 @@ def _dynamic_labels(field: str, values: set[str]) -> dict[str, str]:
         rows = db.session.execute(
             select(Structure.id, Structure.nom).where(Structure.id.in_(values))
         )
-        return dict(rows.tuples().all())
+        return {row.id: row.nom for row in rows}
     return {code: ref.language_label(code) for code in values}
 
 

@@ -1,0 +1,45 @@
+# The two commands of the README: `make run` and `make test`. Everything else is their parts.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-test assets browser lint seed
+
+run: install assets seed  ## Install, load the sample data and serve on http://$(HOST):$(PORT)
+	$(BIN)/directory run --host $(HOST) --port $(PORT)
+
+test: install-test assets browser lint  ## Install everything and run the whole test suite
+	$(BIN)/python -m pytest
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+assets: node_modules/.package-lock.json  ## The State design system (DSFR), from npm
+
+browser:  ## Debian's Chromium for the page tests (never a downloaded browser)
+	scripts/install-browser
+
+lint: install-test
+	$(BIN)/ruff check directory tests bench
+	$(BIN)/ruff format --check directory tests bench
+
+seed: install
+	$(BIN)/directory seed

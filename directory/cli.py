@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .extensions import db
-from .models import Service
+from .models import Service, Structure
 from .services import transfer
 from .services.indexing import rebuild_index, search_backend
 
@@ -73,11 +73,17 @@ def import_command(paths: tuple[str, ...], dry_run: bool) -> None:
 
 
 @click.command("seed")
+@click.option("--force", is_flag=True, help="Recharger même si la base contient déjà des données.")
 @with_appcontext
-def seed_command() -> None:
-    """Create the tables and load the sample data of seed_data/."""
+def seed_command(force: bool) -> None:
+    """Create the tables and load the sample data of seed_data/ into an empty database."""
     db.create_all()
     search_backend().create_schema()
+    if not force and db.session.scalar(select(func.count()).select_from(Structure)):
+        click.echo(
+            _("La base contient déjà des données : rien n'est chargé (--force pour recharger).")
+        )
+        return
     seed_dir = Path(current_app.config["SEED_DATA_DIR"])
     _import([str(seed_dir / "structures.json"), str(seed_dir / "services.json")], dry_run=False)
 

@@ -19,6 +19,12 @@ def settings_from_environment(instance_path: str) -> dict:
         "SEARCH_BACKEND": env.get("SEARCH_BACKEND", "embedded"),
         # Where the embedded index lives when the database is not SQLite.
         "EMBEDDED_INDEX_URL": env.get("EMBEDDED_INDEX_URL", f"sqlite:///{index_path}"),
+        "ELASTICSEARCH_URL": env.get("ELASTICSEARCH_URL", "http://127.0.0.1:9200"),
+        "ELASTICSEARCH_API_KEY": env.get("ELASTICSEARCH_API_KEY"),
+        "ELASTICSEARCH_USERNAME": env.get("ELASTICSEARCH_USERNAME"),
+        "ELASTICSEARCH_PASSWORD": env.get("ELASTICSEARCH_PASSWORD"),
+        "ELASTICSEARCH_CA_CERTS": env.get("ELASTICSEARCH_CA_CERTS"),
+        "ELASTICSEARCH_INDEX_PREFIX": env.get("ELASTICSEARCH_INDEX_PREFIX", "directory-"),
         "SECRET_KEY": env.get("SECRET_KEY"),
         "PUBLIC_SEARCH": _flag(env.get("PUBLIC_SEARCH", "true")),
         "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LOCALE", "fr"),

@@ -1,15 +1,13 @@
 """OpenStreetMap opening hours (``horaires_accueil``): validation and description in words."""
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import opening_hours
 from babel.dates import format_time, get_day_names
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-# A week with no French public holiday, used to describe the usual week.
-REFERENCE_MONDAY = datetime(2026, 11, 23)
 
 
 def parse_error(value: str) -> str | None:
@@ -27,12 +25,12 @@ class DaySchedule:
     slots: tuple[tuple[time, time], ...]
 
 
-def weekly_schedule(value: str) -> list[DaySchedule]:
-    """The opening slots of each day of a usual week."""
+def weekly_schedule(value: str, monday: date) -> list[DaySchedule]:
+    """The opening slots of each day of the week starting on ``monday``."""
     parsed = opening_hours.OpeningHours(value)
     days = []
     for weekday in range(7):
-        day_start = REFERENCE_MONDAY + timedelta(days=weekday)
+        day_start = datetime.combine(monday, time()) + timedelta(days=weekday)
         day_end = day_start + timedelta(days=1)
         slots = tuple(
             (start.time(), time(23, 59) if end >= day_end else end.time())
@@ -56,13 +54,17 @@ def _day_range(first: int, last: int, names) -> str:
     return _("du %(first)s au %(last)s", first=names[first], last=names[last]).capitalize()
 
 
-def describe(value: str | None) -> list[str]:
-    """Lines such as "Du lundi au vendredi : 09:00–12:30, 13:30–17:00"; [] when unknown."""
+def describe(value: str | None, today: date | None = None) -> list[str]:
+    """This week's hours in words ("Du lundi au vendredi : 09:00–12:30"); [] when unknown.
+
+    Seasonal rules closed all this week are shown as written rather than as "closed".
+    """
     if not value or parse_error(value):
         return []
+    today = today or date.today()
     locale = get_locale()
     names = get_day_names("wide", locale=locale)
-    schedule = weekly_schedule(value)
+    schedule = weekly_schedule(value, today - timedelta(days=today.weekday()))
     if all(len(day.slots) == 1 and day.slots[0] == (time(0), time(23, 59)) for day in schedule):
         return [_("Ouvert 24 h/24, 7 j/7")]
     lines = []
@@ -78,4 +80,6 @@ def describe(value: str | None) -> list[str]:
                 _("%(days)s : %(hours)s", days=_day_range(weekday, last, names), hours=hours)
             )
         weekday = last + 1
-    return lines or [_("Fermé au public")]
+    if lines:
+        return lines
+    return [_("Fermé au public")] if value.strip() in ("off", "closed") else [value]

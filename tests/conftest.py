@@ -1,30 +1,88 @@
-"""Shared fixtures: a real application on a temporary SQLite database."""
+"""Shared fixtures: a real application on a temporary SQLite database and a search backend.
+
+Search tests run against both backends; the Elasticsearch one is a real local node
+(scripts/es-start, started here when it is not already answering).
+"""
 
 import json
+import os
+import subprocess
+import uuid
+from pathlib import Path
 
 import pytest
+from elasticsearch import Elasticsearch
 
 from directory import create_app
 from directory.extensions import db
 from directory.services import transfer
 from directory.services.indexing import search_backend
 
+BACKENDS = ("embedded", "elasticsearch")
+ELASTICSEARCH_URL = os.environ.get("DIRECTORY_TEST_ELASTICSEARCH_URL", "http://127.0.0.1:9200")
+ROOT = Path(__file__).resolve().parent.parent
 
-@pytest.fixture
-def app(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'directory.sqlite3'}",
-            "SECRET_KEY": "test",
+
+def _node_answers() -> bool:
+    try:
+        Elasticsearch(ELASTICSEARCH_URL, request_timeout=3).cluster.health()
+    except Exception:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def elasticsearch_url() -> str:
+    """A running Elasticsearch node: the test command starts one; so does this, if needed."""
+    if not _node_answers():
+        subprocess.run([str(ROOT / "scripts" / "es-start")], check=True)
+    return ELASTICSEARCH_URL
+
+
+def make_app(database: Path, backend: str, request: pytest.FixtureRequest):
+    """An application with tables and an empty index; its ES indexes go at teardown."""
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "SECRET_KEY": "test",
+        "SEARCH_BACKEND": backend,
+    }
+    if backend == "elasticsearch":
+        config |= {
+            "ELASTICSEARCH_URL": request.getfixturevalue("elasticsearch_url"),
+            "ELASTICSEARCH_INDEX_PREFIX": f"test-{uuid.uuid4().hex[:10]}-",
         }
-    )
+    app = create_app(config)
     with app.app_context():
         db.create_all()
         search_backend().create_schema()
-    yield app
+    if backend == "elasticsearch":
+        client = search_backend_of(app).client
+        request.addfinalizer(
+            lambda: client.indices.delete(index=config["ELASTICSEARCH_INDEX_PREFIX"] + "*")
+        )
+    request.addfinalizer(lambda: _dispose(app))
+    return app
+
+
+def search_backend_of(app):
+    return app.extensions["directory.search"]
+
+
+def _dispose(app) -> None:
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def backend() -> str:
+    """The search backend of `app`; search test packages parametrize it over BACKENDS."""
+    return "embedded"
+
+
+@pytest.fixture
+def app(tmp_path, backend, request):
+    return make_app(tmp_path / "directory.sqlite3", backend, request)
 
 
 @pytest.fixture

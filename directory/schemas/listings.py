@@ -25,7 +25,8 @@ from .messages import between, email, not_empty, one_of, pattern, text_length, u
 ID_PATTERN = r"^[A-Za-z0-9][\w.:\-]{0,199}$"
 ZONE_PATTERN = r"^(\w{5}|\w{2,3}|\d{9}|france)$"
 PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
-PHONE_PATTERN = re.compile(r"^(\+\d{8,15}|\d{4})$")
+# E.164, or a French short number (115, 3949…).
+PHONE_PATTERN = re.compile(r"^(\+\d{8,15}|\d{3,4})$")
 
 
 def _enum_list(choices, **kwargs) -> fields.List:

@@ -17,6 +17,7 @@ EVERY_ARRONDISSEMENT = tuple(str(n) for n in ref.ARRONDISSEMENTS_INSEE)
 @dataclass(frozen=True)
 class SearchDocument:
     service_id: str
+    version: int
     terms: dict[str, tuple[str, ...]]
     age_min: int | None
     age_max: int | None
@@ -88,6 +89,9 @@ def build_document(service: Service) -> SearchDocument:
     located = on_site and service.latitude is not None and service.longitude is not None
     return SearchDocument(
         service_id=service.id,
+        # Grows with every change of the service or of its structure: an index keeps the
+        # newest write even when an older one arrives late.
+        version=service.revision + service.structure.revision,
         terms=filter_terms(service),
         age_min=service.age_min,
         age_max=service.age_max,

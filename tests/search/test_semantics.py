@@ -9,11 +9,9 @@ import random
 
 import pytest
 
-from directory import create_app
 from directory import referentials as ref
-from directory.extensions import db
 from directory.search.query import TERM_FILTERS
-from directory.services.indexing import search_backend
+from tests.conftest import BACKENDS, make_app
 
 from . import reference
 from .dataset import LANGUAGES, make_dataset
@@ -40,17 +38,12 @@ CANDIDATES = {
 SINGLE_VALUED = {"signataire", "rqth", "age", "geo"}
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(tmp_path_factory, request):
     folder = tmp_path_factory.mktemp("semantics")
-    app = create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'db.sqlite3'}"}
-    )
+    app = make_app(folder / "db.sqlite3", request.param, request)
     data = folder / "random.json"
     data.write_text(json.dumps({"structures": STRUCTURES, "services": SERVICES}))
-    with app.app_context():
-        db.create_all()
-        search_backend().create_schema()
     result = app.test_cli_runner().invoke(args=["import", str(data)])
     assert result.exit_code == 0, result.output
     return app.test_client()

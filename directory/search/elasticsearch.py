@@ -1,0 +1,258 @@
+"""The Elasticsearch backend: same documents, same answers as the embedded one.
+
+Text arrives already analysed (directory.search.text), so the mapping only needs the
+``whitespace`` analyzer, which every distribution has, even without ``analysis-common``.
+Multi-select facets follow the FacetedSearch pattern: term filters go to ``post_filter``,
+and each facet aggregates under all the *other* term filters.
+"""
+
+import secrets
+import time
+from collections.abc import Iterable
+
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+
+from .documents import SearchDocument
+from .geo import distance_km
+from .query import TERM_FILTERS, Hit, SearchPage, SearchQuery
+from .text import TermGroup, parse_query
+
+# Text fields (prefixed: "thematiques" is also a filter) and their weight in relevance.
+TEXT_BOOSTS = {"nom": 10, "structure_nom": 4, "description": 1, "thematiques": 3, "conditions": 1}
+TEXT_PREFIX = "text_"
+FACET_SIZE = 1000
+MAX_RESULT_WINDOW = 1_000_000
+
+MAPPING = {
+    "dynamic": "strict",
+    "properties": {
+        "service_id": {"type": "keyword"},
+        **{name: {"type": "keyword"} for name in TERM_FILTERS},
+        "age_min": {"type": "integer"},
+        "age_max": {"type": "integer"},
+        "location": {"type": "geo_point"},
+        "remote": {"type": "boolean"},
+        "nom_key": {"type": "keyword"},
+        "date_maj": {"type": "date", "format": "strict_date"},
+        **{TEXT_PREFIX + name: {"type": "text", "analyzer": "whitespace"} for name in TEXT_BOOSTS},
+    },
+}
+SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0, "max_result_window": MAX_RESULT_WINDOW}
+
+
+# -- pure query building ---------------------------------------------------------------
+
+
+def text_clause(groups: list[TermGroup]) -> dict:
+    """Every group must match one of its phrases, in any text field."""
+    fields = [f"{TEXT_PREFIX}{name}^{boost}" for name, boost in TEXT_BOOSTS.items()]
+
+    def phrase(terms: tuple[str, ...]) -> dict:
+        return {"multi_match": {"query": " ".join(terms), "type": "phrase", "fields": fields}}
+
+    return {
+        "bool": {
+            "must": [
+                {"bool": {"should": [phrase(p) for p in group.phrases], "minimum_should_match": 1}}
+                for group in groups
+            ]
+        }
+    }
+
+
+def term_filters(query: SearchQuery) -> dict[str, dict]:
+    return {name: {"terms": {name: list(values)}} for name, values in query.terms.items() if values}
+
+
+def plain_filters(query: SearchQuery) -> list[dict]:
+    """The filters that are not facets: they restrict the facets' counts too."""
+    filters = []
+    if query.age is not None:
+        filters.append(
+            {
+                "bool": {
+                    "must_not": [
+                        {"range": {"age_min": {"gt": query.age}}},
+                        {"range": {"age_max": {"lt": query.age}}},
+                    ]
+                }
+            }
+        )
+    if query.geo and query.geo.rayon_km is not None:
+        near = {
+            "geo_distance": {
+                "distance": f"{query.geo.rayon_km}km",
+                "location": {"lat": query.geo.lat, "lon": query.geo.lon},
+            }
+        }
+        filters.append(
+            {"bool": {"should": [{"term": {"remote": True}}, near], "minimum_should_match": 1}}
+        )
+    return filters
+
+
+def facet_aggregations(filters: dict[str, dict]) -> dict:
+    """One filter aggregation per facet, under every term filter but its own."""
+    return {
+        name: {
+            "filter": {"bool": {"filter": [c for other, c in filters.items() if other != name]}},
+            "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}},
+        }
+        for name in TERM_FILTERS
+    }
+
+
+def sort_clause(query: SearchQuery, has_text: bool) -> list:
+    by_name = [{"nom_key": "asc"}, {"service_id": "asc"}]
+    sort = query.effective_sort
+    if sort == "pertinence" and has_text:
+        return [{"_score": "desc"}, *by_name]
+    if sort == "distance" and query.geo:
+        point = {"lat": query.geo.lat, "lon": query.geo.lon}
+        return [{"_geo_distance": {"location": point, "order": "asc", "unit": "km"}}, *by_name]
+    if sort == "date_maj":
+        return [{"date_maj": "desc"}, *by_name]
+    return by_name
+
+
+def search_body(query: SearchQuery) -> dict:
+    groups = parse_query(query.q) if query.q else []
+    filters = term_filters(query)
+    main = {"bool": {"filter": plain_filters(query)}}
+    if groups:
+        main["bool"]["must"] = [text_clause(groups)]
+    return {
+        "query": main,
+        "post_filter": {"bool": {"filter": list(filters.values())}},
+        "aggs": facet_aggregations(filters),
+        "sort": sort_clause(query, bool(groups)),
+        "from": query.offset,
+        "size": query.size,
+        "track_total_hits": True,
+        "_source": ["location"],
+    }
+
+
+def to_source(document: SearchDocument) -> dict:
+    source = {
+        "service_id": document.service_id,
+        **{name: list(values) for name, values in document.terms.items()},
+        "age_min": document.age_min,
+        "age_max": document.age_max,
+        "remote": document.remote,
+        "nom_key": document.nom_key,
+        "date_maj": document.date_maj,
+        **{TEXT_PREFIX + name: text for name, text in document.text.items()},
+    }
+    if document.latitude is not None:
+        source["location"] = {"lat": document.latitude, "lon": document.longitude}
+    return source
+
+
+# -- the backend -------------------------------------------------------------------------
+
+
+class ElasticsearchBackend:
+    name = "elasticsearch"
+
+    def __init__(self, client: Elasticsearch, prefix: str = "directory-"):
+        self.client = client
+        self.alias = f"{prefix}services"
+
+    def create_schema(self) -> None:
+        """Create a first index behind the alias when there is none."""
+        if not self.client.indices.exists_alias(name=self.alias):
+            index = self._new_index()
+            self.client.indices.put_alias(index=index, name=self.alias)
+
+    def _new_index(self) -> str:
+        name = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}"
+        self.client.indices.create(index=name, settings=SETTINGS, mappings=MAPPING)
+        return name
+
+    def index(self, documents: Iterable[SearchDocument], deleted: Iterable[str] = ()) -> None:
+        actions = [self._index_action(d) for d in documents]
+        actions += [{"_op_type": "delete", "_index": self.alias, "_id": i} for i in deleted]
+        if actions:
+            self._bulk(actions, refresh="wait_for")
+
+    def _index_action(self, document: SearchDocument, index: str | None = None) -> dict:
+        return {
+            "_op_type": "index",
+            "_index": index or self.alias,
+            "_id": document.service_id,
+            "version": document.version,
+            "version_type": "external_gte",
+            "_source": to_source(document),
+        }
+
+    def _bulk(self, actions: list[dict], **kwargs) -> None:
+        """Bulk write; a late, older version (409) is not an error: the newer one stays."""
+        _, errors = helpers.bulk(self.client, actions, raise_on_error=False, **kwargs)
+        failures = [e for e in errors if _status(e) not in (409, 404)]
+        if failures:
+            raise RuntimeError(f"Elasticsearch refused {len(failures)} write(s): {failures[:3]}")
+
+    def rebuild(self, documents: Iterable[SearchDocument]) -> int:
+        """Load a new index, check it, then swap the alias in one call (zero downtime)."""
+        documents = list(documents)
+        new_index = self._new_index()
+        try:
+            self._bulk([self._index_action(d, new_index) for d in documents])
+            self.client.indices.refresh(index=new_index)
+            count = self.client.count(index=new_index)["count"]
+            if count != len(documents):
+                raise RuntimeError(
+                    f"{new_index} holds {count} documents, {len(documents)} expected"
+                )
+            old = list(self.client.indices.get_alias(name=self.alias)) if self._has_alias() else []
+            self.client.indices.update_aliases(
+                actions=[
+                    *({"remove": {"index": index, "alias": self.alias}} for index in old),
+                    {"add": {"index": new_index, "alias": self.alias}},
+                ]
+            )
+        except Exception:
+            self.client.indices.delete(index=new_index, ignore_unavailable=True)
+            raise
+        for index in old:
+            self.client.indices.delete(index=index, ignore_unavailable=True)
+        return count
+
+    def _has_alias(self) -> bool:
+        return bool(self.client.indices.exists_alias(name=self.alias))
+
+    def count(self) -> int:
+        return self.client.count(index=self.alias)["count"]
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        response = self.client.search(index=self.alias, body=search_body(query))
+        hits = [self._hit(hit, query) for hit in response["hits"]["hits"]]
+        facets = {
+            name: {
+                b["key_as_string"] if "key_as_string" in b else str(b["key"]): b["doc_count"]
+                for b in response["aggregations"][name]["values"]["buckets"]
+            }
+            for name in TERM_FILTERS
+        }
+        return SearchPage(hits=hits, total=response["hits"]["total"]["value"], facets=facets)
+
+    @staticmethod
+    def _hit(hit: dict, query: SearchQuery) -> Hit:
+        location = hit["_source"].get("location")
+        if not (query.geo and location):
+            return Hit(hit["_id"])
+        return Hit(
+            hit["_id"], distance_km(query.geo.lat, query.geo.lon, location["lat"], location["lon"])
+        )
+
+    def ping(self) -> bool:
+        try:
+            self.client.cluster.health(timeout="2s")
+        except (TransportError, ApiError, NotFoundError):
+            return False
+        return True
+
+
+def _status(error: dict) -> int | None:
+    return next(iter(error.values()), {}).get("status")

@@ -8,7 +8,7 @@ from sqlalchemy import event
 
 from .config import settings_from_environment
 from .extensions import babel, csrf, db
-from .search import create_backend
+from .search import create_indexes
 
 # Messages are written in French; a language joins this list with its translation catalog.
 SUPPORTED_LOCALES = ("fr",)
@@ -51,7 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
-        app.extensions["directory.search"] = create_backend(app.config, db.engine)
+        app.extensions["directory.search"] = create_indexes(app.config, db.engine)
 
     from . import api, cli, web
 

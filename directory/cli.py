@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from .extensions import db
 from .models import Service, Structure
 from .services import transfer
-from .services.indexing import rebuild_index, search_backend
+from .services.indexing import pending_count, rebuild_index, search_backend, sync_outbox
 
 
 @click.command("init-db")
@@ -50,6 +50,15 @@ def _import(paths: list[str], dry_run: bool) -> None:
         )
         return
     report = transfer.apply(plan)
+    if report.index_error:
+        click.echo(
+            _(
+                "Attention : l'index de recherche n'a pas pu être mis à jour (%(error)s). "
+                "Les changements sont enregistrés et en file : `directory index sync`.",
+                error=report.index_error,
+            ),
+            err=True,
+        )
     for kind, label in (("structure", _("Structures")), ("service", _("Services"))):
         click.echo(
             _(
@@ -121,8 +130,37 @@ def reindex_command() -> None:
     )
 
 
+@click.group("index")
+def index_group() -> None:
+    """Search index maintenance."""
+
+
+@index_group.command("sync")
+@with_appcontext
+def index_sync_command() -> None:
+    """Index the changes still queued (made while the search index was unreachable)."""
+    pending = pending_count()
+    report = sync_outbox()
+    if report.error:
+        raise click.ClickException(
+            _(
+                "%(pending)s changement(s) toujours en file : %(error)s",
+                pending=report.pending,
+                error=report.error,
+            )
+        )
+    click.echo(
+        _(
+            "%(indexed)s service(s) indexé(s) ; %(pending)s changement(s) étaient en file.",
+            indexed=report.indexed,
+            pending=pending,
+        )
+    )
+
+
 def register(app: Flask) -> None:
-    for command in (init_db_command, seed_command, import_command, export_command, reindex_command):
+    commands = (init_db_command, seed_command, import_command, export_command, reindex_command)
+    for command in (*commands, index_group):
         app.cli.add_command(command)
 
 

@@ -97,3 +97,16 @@ class Service(ListingMixin, db.Model):
     def is_visible(self) -> bool:
         """Whether the public sees it: published, in a published structure."""
         return self.statut_publication == "publie" and self.structure.is_published
+
+
+class SearchOutbox(db.Model):
+    """A service whose index entry is due: written in the transaction of the change itself,
+    deleted once every index has it, so a change made while an index is down is not lost."""
+
+    __tablename__ = "search_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    service_id: Mapped[str] = mapped_column(String(200), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -57,7 +57,7 @@ def make_app(database: Path, backend: str, request: pytest.FixtureRequest):
         db.create_all()
         search_backend().create_schema()
     if backend == "elasticsearch":
-        client = search_backend_of(app).client
+        client = search_backend_of(app).primary.client
         request.addfinalizer(
             lambda: client.indices.delete(index=config["ELASTICSEARCH_INDEX_PREFIX"] + "*")
         )

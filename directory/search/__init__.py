@@ -8,7 +8,7 @@ from sqlalchemy import Engine, create_engine
 from .documents import SearchDocument
 from .elasticsearch import ElasticsearchBackend
 from .embedded import EmbeddedBackend
-from .query import SearchPage, SearchQuery
+from .query import SearchPage, SearchQuery, SearchUnavailable
 
 
 class SearchBackend(Protocol):
@@ -25,6 +25,47 @@ class SearchBackend(Protocol):
     def search(self, query: SearchQuery) -> SearchPage: ...
 
 
+class SearchIndexes:
+    """The configured backend, plus the embedded index that answers when it cannot.
+
+    Writes go to both (the embedded one first: it is local); searches go to the
+    configured one and fall back to the embedded one, flagged as degraded.
+    """
+
+    def __init__(self, primary: SearchBackend, fallback: SearchBackend | None = None):
+        self.primary = primary
+        self.fallback = fallback
+        self.name = primary.name
+
+    @property
+    def backends(self) -> list[SearchBackend]:
+        return [b for b in (self.fallback, self.primary) if b is not None]
+
+    def create_schema(self) -> None:
+        for backend in self.backends:
+            backend.create_schema()
+
+    def index(self, documents: list[SearchDocument], deleted: list[str] = ()) -> None:
+        for backend in self.backends:
+            backend.index(documents, deleted)
+
+    def rebuild(self, documents: list[SearchDocument]) -> int:
+        return [backend.rebuild(documents) for backend in self.backends][-1]
+
+    def count(self) -> int:
+        return self.primary.count()
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        try:
+            return self.primary.search(query)
+        except SearchUnavailable:
+            if self.fallback is None:
+                raise
+        page = self.fallback.search(query)
+        page.degraded = True
+        return page
+
+
 def elasticsearch_client(config: dict) -> Elasticsearch:
     """A client for ``ELASTICSEARCH_URL``, with an API key or a user, and a CA if given."""
     options = {"request_timeout": 10, "retry_on_timeout": True, "max_retries": 2}
@@ -37,16 +78,17 @@ def elasticsearch_client(config: dict) -> Elasticsearch:
     return Elasticsearch(config["ELASTICSEARCH_URL"], **options)
 
 
-def create_backend(config: dict, database_engine: Engine) -> SearchBackend:
-    """The backend named by ``SEARCH_BACKEND``."""
+def create_indexes(config: dict, database_engine: Engine) -> SearchIndexes:
+    """The backend named by ``SEARCH_BACKEND``, with the embedded index behind it."""
+    engine = database_engine
+    if engine.dialect.name != "sqlite":
+        engine = create_engine(config["EMBEDDED_INDEX_URL"])
+    embedded = EmbeddedBackend(engine)
     name = config["SEARCH_BACKEND"]
     if name == "embedded":
-        engine = database_engine
-        if engine.dialect.name != "sqlite":
-            engine = create_engine(config["EMBEDDED_INDEX_URL"])
-        return EmbeddedBackend(engine)
+        return SearchIndexes(embedded)
     if name == "elasticsearch":
-        return ElasticsearchBackend(
-            elasticsearch_client(config), config["ELASTICSEARCH_INDEX_PREFIX"]
-        )
+        client = elasticsearch_client(config)
+        primary = ElasticsearchBackend(client, config["ELASTICSEARCH_INDEX_PREFIX"])
+        return SearchIndexes(primary, fallback=embedded)
     raise ValueError(f"Unknown search backend {name!r} (DIRECTORY_SEARCH_BACKEND).")

@@ -6,15 +6,16 @@ Multi-select facets follow the FacetedSearch pattern: term filters go to ``post_
 and each facet aggregates under all the *other* term filters.
 """
 
+import functools
 import secrets
 import time
 from collections.abc import Iterable
 
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
 from .documents import SearchDocument
 from .geo import distance_km
-from .query import TERM_FILTERS, Hit, SearchPage, SearchQuery
+from .query import TERM_FILTERS, Hit, SearchPage, SearchQuery, SearchUnavailable
 from .text import TermGroup, parse_query
 
 # Text fields (prefixed: "thematiques" is also a filter) and their weight in relevance.
@@ -152,6 +153,23 @@ def to_source(document: SearchDocument) -> dict:
 # -- the backend -------------------------------------------------------------------------
 
 
+def unavailable_on_failure(method):
+    """Turn a node that is down, timing out or failing (5xx) into SearchUnavailable."""
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except TransportError as error:
+            raise SearchUnavailable(str(error)) from error
+        except ApiError as error:
+            if error.meta.status >= 500:
+                raise SearchUnavailable(str(error)) from error
+            raise
+
+    return wrapper
+
+
 class ElasticsearchBackend:
     name = "elasticsearch"
 
@@ -159,6 +177,7 @@ class ElasticsearchBackend:
         self.client = client
         self.alias = f"{prefix}services"
 
+    @unavailable_on_failure
     def create_schema(self) -> None:
         """Create a first index behind the alias when there is none."""
         if not self.client.indices.exists_alias(name=self.alias):
@@ -170,6 +189,7 @@ class ElasticsearchBackend:
         self.client.indices.create(index=name, settings=SETTINGS, mappings=MAPPING)
         return name
 
+    @unavailable_on_failure
     def index(self, documents: Iterable[SearchDocument], deleted: Iterable[str] = ()) -> None:
         actions = [self._index_action(d) for d in documents]
         actions += [{"_op_type": "delete", "_index": self.alias, "_id": i} for i in deleted]
@@ -190,9 +210,14 @@ class ElasticsearchBackend:
         """Bulk write; a late, older version (409) is not an error: the newer one stays."""
         _, errors = helpers.bulk(self.client, actions, raise_on_error=False, **kwargs)
         failures = [e for e in errors if _status(e) not in (409, 404)]
+        if any(_status(e) is None or _status(e) >= 500 for e in failures):
+            raise SearchUnavailable(
+                f"Elasticsearch failed {len(failures)} write(s): {failures[:3]}"
+            )
         if failures:
             raise RuntimeError(f"Elasticsearch refused {len(failures)} write(s): {failures[:3]}")
 
+    @unavailable_on_failure
     def rebuild(self, documents: Iterable[SearchDocument]) -> int:
         """Load a new index, check it, then swap the alias in one call (zero downtime)."""
         documents = list(documents)
@@ -222,9 +247,11 @@ class ElasticsearchBackend:
     def _has_alias(self) -> bool:
         return bool(self.client.indices.exists_alias(name=self.alias))
 
+    @unavailable_on_failure
     def count(self) -> int:
         return self.client.count(index=self.alias)["count"]
 
+    @unavailable_on_failure
     def search(self, query: SearchQuery) -> SearchPage:
         response = self.client.search(index=self.alias, body=search_body(query))
         hits = [self._hit(hit, query) for hit in response["hits"]["hits"]]
@@ -246,12 +273,12 @@ class ElasticsearchBackend:
             hit["_id"], distance_km(query.geo.lat, query.geo.lon, location["lat"], location["lon"])
         )
 
-    def ping(self) -> bool:
+    def health(self) -> str:
+        """The cluster's status (green, yellow, red), or "unreachable"."""
         try:
-            self.client.cluster.health(timeout="2s")
-        except (TransportError, ApiError, NotFoundError):
-            return False
-        return True
+            return self.client.cluster.health(timeout="2s")["status"]
+        except (TransportError, ApiError):
+            return "unreachable"
 
 
 def _status(error: dict) -> int | None:

@@ -144,6 +144,13 @@ class EmbeddedBackend:
             _insert(connection, documents)
         return len(documents)
 
+    def health(self) -> str:
+        try:
+            self.count()
+        except Exception:
+            return "unreachable"
+        return "green"
+
     def count(self) -> int:
         with self.engine.connect() as connection:
             return connection.exec_driver_sql("SELECT COUNT(*) FROM search_documents").scalar()

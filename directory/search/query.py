@@ -66,3 +66,9 @@ class SearchPage:
     hits: list[Hit]
     total: int
     facets: dict[str, dict[str, int]]
+    # True when the configured backend was unreachable and the embedded index answered.
+    degraded: bool = False
+
+
+class SearchUnavailable(Exception):
+    """The search backend cannot be reached (down, timing out, or failing)."""

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import Service, Structure
 from ..schemas.listings import ServiceSchema, StructureSchema
 from ..schemas.messages import flatten_errors
-from .indexing import index_services
+from .indexing import sync_outbox
 
 KINDS = {"structure": (Structure, StructureSchema), "service": (Service, ServiceSchema)}
 EXPORT_FILES = {"structure": "structures.json", "service": "services.json"}
@@ -50,6 +50,8 @@ class ImportReport:
     created: dict[str, int]
     updated: dict[str, int]
     unchanged: dict[str, int]
+    # Set when the search index could not be updated yet (the changes stay queued).
+    index_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -165,13 +167,8 @@ def apply(plan: ImportPlan) -> ImportReport:
     except Exception:
         db.session.rollback()
         raise
-    touched = {r["id"] for r in plan.records["service"]}
-    structure_ids = [r["id"] for r in plan.records["structure"]]
-    touched |= set(
-        db.session.scalars(select(Service.id).where(Service.structure_id.in_(structure_ids)))
-    )
-    index_services(touched)
-    return ImportReport(**outcome)
+    sync = sync_outbox()
+    return ImportReport(**outcome, index_error=sync.error)
 
 
 def export_to(directory: str | Path) -> dict[str, int]:

@@ -41,7 +41,7 @@ def schema(app):
         ({"latitude": 95, "longitude": 2}, "latitude", "entre -90 et 90"),
         ({"courriel": "pas-une-adresse"}, "courriel", "électronique"),
         ({"lien_mobilisation": "ftp://exemple"}, "lien_mobilisation", "URL"),
-        ({"telephone": "123"}, "telephone", "téléphone"),
+        ({"telephone": "12"}, "telephone", "téléphone"),
         ({"horaires_accueil": "lundi 9h-12h"}, "horaires_accueil", "OpenStreetMap"),
         ({"code_insee": "75111", "code_postal": "75020"}, "code_postal", "INSEE"),
         ({"zone_eligibilite": ["Paris 11"]}, "zone_eligibilite.0", "COG"),

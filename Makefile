@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test assets browser lint seed
+.PHONY: run test install install-test assets browser elasticsearch lint seed
 
 run: install assets seed  ## Install, load the sample data and serve on http://$(HOST):$(PORT)
 	$(BIN)/directory run --host $(HOST) --port $(PORT)
 
-test: install-test assets browser lint  ## Install everything and run the whole test suite
+test: install-test assets browser elasticsearch lint  ## Install everything, run every test
 	$(BIN)/python -m pytest
 
 $(BIN)/python:
@@ -36,6 +36,9 @@ assets: node_modules/.package-lock.json  ## The State design system (DSFR), from
 
 browser:  ## Debian's Chromium for the page tests (never a downloaded browser)
 	scripts/install-browser
+
+elasticsearch:  ## A real local node (Maven Central's distribution) on 127.0.0.1:9200
+	scripts/es-start
 
 lint: install-test
 	$(BIN)/ruff check directory tests bench

@@ -53,9 +53,10 @@ def create_app(test_config: dict | None = None) -> Flask:
             event.listen(db.engine, "connect", _sqlite_pragmas)
         app.extensions["directory.search"] = create_indexes(app.config, db.engine)
 
-    from . import api, cli, web
+    from . import api, cli, health, web
 
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(health.blueprint)
     app.register_blueprint(web.blueprint)
     cli.register(app)
     return app

@@ -9,7 +9,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 
-
 def parse_error(value: str) -> str | None:
     """Return why ``value`` is not valid OSM opening_hours syntax, or None when it is."""
     try:

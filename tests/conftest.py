@@ -39,7 +39,7 @@ def elasticsearch_url() -> str:
     return ELASTICSEARCH_URL
 
 
-def make_app(database: Path, backend: str, request: pytest.FixtureRequest):
+def make_app(database: Path, backend: str, request: pytest.FixtureRequest, es_url: str = ""):
     """An application with tables and an empty index; its ES indexes go at teardown."""
     config = {
         "TESTING": True,
@@ -49,7 +49,7 @@ def make_app(database: Path, backend: str, request: pytest.FixtureRequest):
     }
     if backend == "elasticsearch":
         config |= {
-            "ELASTICSEARCH_URL": request.getfixturevalue("elasticsearch_url"),
+            "ELASTICSEARCH_URL": es_url or request.getfixturevalue("elasticsearch_url"),
             "ELASTICSEARCH_INDEX_PREFIX": f"test-{uuid.uuid4().hex[:10]}-",
         }
     app = create_app(config)
@@ -58,8 +58,9 @@ def make_app(database: Path, backend: str, request: pytest.FixtureRequest):
         search_backend().create_schema()
     if backend == "elasticsearch":
         client = search_backend_of(app).primary.client
+        pattern = config["ELASTICSEARCH_INDEX_PREFIX"] + "*"
         request.addfinalizer(
-            lambda: client.indices.delete(index=config["ELASTICSEARCH_INDEX_PREFIX"] + "*")
+            lambda: client.options(ignore_status=[404]).indices.delete(index=pattern)
         )
     request.addfinalizer(lambda: _dispose(app))
     return app

@@ -40,7 +40,7 @@ def http_error(error: HTTPException):
 @blueprint.get("/search/services")
 def search():
     result = search_services(parse_search_args(request.args))
-    return SearchResponseSchema().dump(
+    body = SearchResponseSchema().dump(
         {
             "items": [
                 {"service": item.service, "distance": _round(item.distance_km)}
@@ -56,6 +56,8 @@ def search():
             },
         }
     )
+    headers = {"X-Search-Degraded": "embedded"} if result.degraded else {}
+    return body, 200, headers
 
 
 def _round(distance: float | None) -> float | None:

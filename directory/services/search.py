@@ -34,6 +34,8 @@ class SearchResult:
     items: list[ResultItem]
     total: int
     facets: dict[str, list[FacetValue]]
+    # The configured backend was unreachable: the embedded index answered.
+    degraded: bool = False
 
     @property
     def pages(self) -> int:
@@ -110,4 +112,4 @@ def search_services(query: SearchQuery) -> SearchResult:
         for hit in page.hits
         if hit.service_id in by_id
     ]
-    return SearchResult(query, items, page.total, label_facets(page.facets, query))
+    return SearchResult(query, items, page.total, label_facets(page.facets, query), page.degraded)

@@ -53,8 +53,9 @@ def create_app(test_config: dict | None = None) -> Flask:
             event.listen(db.engine, "connect", _sqlite_pragmas)
         app.extensions["directory.search"] = create_indexes(app.config, db.engine)
 
-    from . import api, cli, health, web
+    from . import api, auth, cli, health, web
 
+    auth.init_app(app)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(web.blueprint)

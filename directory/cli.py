@@ -9,6 +9,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from . import cli_accounts
 from .extensions import db
 from .models import Service, Structure
 from .services import transfer
@@ -160,7 +161,7 @@ def index_sync_command() -> None:
 
 def register(app: Flask) -> None:
     commands = (init_db_command, seed_command, import_command, export_command, reindex_command)
-    for command in (*commands, index_group):
+    for command in (*commands, index_group, *cli_accounts.COMMANDS):
         app.cli.add_command(command)
 
 

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from .extensions import db
 
@@ -40,6 +40,11 @@ class ListingMixin:
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
 
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        """Every UPDATE checks and bumps the revision: a stale write fails, never overwrites."""
+        return {"version_id_col": cls.__table__.c.revision}
+
 
 class Structure(ListingMixin, db.Model):
     __tablename__ = "structures"
@@ -50,6 +55,8 @@ class Structure(ListingMixin, db.Model):
     accessibilite_lieu: Mapped[str | None] = mapped_column(String(500))
     reseaux_porteurs: Mapped[list | None] = mapped_column(JSON)
     signataire: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A structure created by an editor waits for a coordinator's approval before it shows.
+    approuvee: Mapped[bool] = mapped_column(Boolean, default=True)
 
     services: Mapped[list["Service"]] = relationship(
         back_populates="structure", order_by="Service.nom"
@@ -57,7 +64,7 @@ class Structure(ListingMixin, db.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.statut_publication == "publie"
+        return self.statut_publication == "publie" and self.approuvee
 
 
 class Service(ListingMixin, db.Model):
@@ -110,3 +117,73 @@ class SearchOutbox(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+ROLES = ("admin", "editor", "reader")
+
+
+class Membership(db.Model):
+    __tablename__ = "memberships"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    structure_id: Mapped[str] = mapped_column(ForeignKey("structures.id"), primary_key=True)
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    nom: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="reader")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    structures: Mapped[list[Structure]] = relationship(
+        secondary="memberships", order_by="Structure.nom"
+    )
+
+    @property
+    def structure_ids(self) -> set[str]:
+        return {structure.id for structure in self.structures}
+
+
+class AuditEntry(db.Model):
+    """One field of one listing changed: who, when, from what to what."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(320))
+    entity_type: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[str] = mapped_column(String(200))
+    revision: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(100))
+    old_value: Mapped[object | None] = mapped_column(JSON)
+    new_value: Mapped[object | None] = mapped_column(JSON)
+
+    __table_args__ = (db.Index("audit_entity", "entity_type", "entity_id", "revision"),)
+
+
+class LoginAttempt(db.Model):
+    """Failed logins, counted per account and per client address to throttle guessing."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class PasswordResetToken(db.Model):
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -8,6 +8,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from .. import referentials as ref
+from ..auth import require_search_access
 from ..extensions import csrf
 from ..schemas.api import (
     SearchResponseSchema,
@@ -24,6 +25,7 @@ from .openapi import openapi_document
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(blueprint)
+blueprint.before_request(require_search_access)
 
 
 @blueprint.errorhandler(ValidationError)

@@ -33,7 +33,11 @@ def visible_services_query():
     return (
         select(Service)
         .join(Service.structure)
-        .where(Service.statut_publication == "publie", Structure.statut_publication == "publie")
+        .where(
+            Service.statut_publication == "publie",
+            Structure.statut_publication == "publie",
+            Structure.approuvee,
+        )
         .options(selectinload(Service.structure))
         .order_by(Service.id)
     )

@@ -19,7 +19,7 @@ def published_structure(structure_id: str) -> Structure | None:
 
 
 def published_structures(page: int, size: int) -> tuple[int, list[Structure]]:
-    published = select(Structure).where(Structure.statut_publication == PUBLIE)
+    published = select(Structure).where(Structure.statut_publication == PUBLIE, Structure.approuvee)
     total = db.session.scalar(select(func.count()).select_from(published.subquery()))
     rows = db.session.scalars(
         published.order_by(Structure.nom, Structure.id).offset((page - 1) * size).limit(size)
@@ -28,5 +28,7 @@ def published_structures(page: int, size: int) -> tuple[int, list[Structure]]:
 
 
 def signatories() -> list[Structure]:
-    query = select(Structure).where(Structure.signataire, Structure.statut_publication == PUBLIE)
+    query = select(Structure).where(
+        Structure.signataire, Structure.statut_publication == PUBLIE, Structure.approuvee
+    )
     return list(db.session.scalars(query.order_by(Structure.nom)))

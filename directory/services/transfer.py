@@ -14,9 +14,10 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Service, Structure
+from ..models import Service, Structure, User
 from ..schemas.listings import ServiceSchema, StructureSchema
 from ..schemas.messages import flatten_errors
+from .audit import apply_changes
 from .indexing import sync_outbox
 
 KINDS = {"structure": (Structure, StructureSchema), "service": (Service, ServiceSchema)}
@@ -136,24 +137,23 @@ def _check_structures_exist(plan: ImportPlan) -> None:
             )
 
 
-def _upsert(model, attributes: dict) -> str:
-    """Create or update one row; returns 'created', 'updated' or 'unchanged'."""
+def _upsert(model, attributes: dict, user: User | None) -> str:
+    """Create or update one row, audited; returns 'created', 'updated' or 'unchanged'."""
     attributes = {k: v for k, v in attributes.items() if not k.startswith("_")}
-    existing = db.session.get(model, attributes["id"])
-    if existing is None:
-        db.session.add(model(**attributes))
-        return "created"
-    changed = {k: v for k, v in attributes.items() if getattr(existing, k) != v}
-    if not changed:
+    listing = db.session.get(model, attributes["id"])
+    created = listing is None
+    if created:
+        listing = model(id=attributes["id"])
+        db.session.add(listing)
+    if not apply_changes(listing, attributes, user):
         return "unchanged"
-    for key, value in changed.items():
-        setattr(existing, key, value)
-    existing.revision += 1
-    return "updated"
+    return "created" if created else "updated"
 
 
-def apply(plan: ImportPlan) -> ImportReport:
-    """Write a valid plan in one transaction, then bring the search index up to date."""
+def apply(plan: ImportPlan, user: User | None = None) -> ImportReport:
+    """Write a valid plan in one transaction, then bring the search index up to date.
+
+    The audit trail names ``user`` when a person imports through the admin pages."""
     if not plan.ok:
         raise ValueError("Refusing to apply an import plan that has errors.")
     outcome = {state: dict.fromkeys(KINDS, 0) for state in ("created", "updated", "unchanged")}
@@ -161,7 +161,7 @@ def apply(plan: ImportPlan) -> ImportReport:
         for kind in ("structure", "service"):
             model = KINDS[kind][0]
             for record in plan.records[kind]:
-                outcome[_upsert(model, record)][kind] += 1
+                outcome[_upsert(model, record, user)][kind] += 1
             db.session.flush()
         db.session.commit()
     except Exception:

@@ -1,5 +1,17 @@
 """Public pages (server-rendered, usable without JavaScript)."""
 
-from flask import Blueprint
+from flask import Blueprint, request
+
+from ..auth import require_search_access
 
 blueprint = Blueprint("web", __name__)
+
+
+@blueprint.before_request
+def directory_access() -> None:
+    """The directory's pages need an account when search is not public (assets never do)."""
+    if request.endpoint != "web.dsfr_asset":
+        require_search_access()
+
+
+from . import assets, errors, views, wording  # noqa: E402, F401  (routes register on import)

@@ -3,9 +3,9 @@ late writes that cannot overwrite newer ones, degraded answers from the embedded
 
 import json
 import os
-from dataclasses import replace
 import subprocess
 import threading
+from dataclasses import replace
 
 import pytest
 

@@ -1,0 +1,160 @@
+"""Accounts: argon2 password hashes, throttled logins, one-time password-reset links."""
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from flask import current_app
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import delete, func, select
+
+from ..extensions import db
+from ..models import ROLES, LoginAttempt, PasswordResetToken, User, utcnow
+
+MIN_PASSWORD_LENGTH = 12
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+HASHER = PasswordHasher()
+# Verified when the account does not exist, so that timing does not reveal it.
+DUMMY_HASH = HASHER.hash(secrets.token_hex(16))
+
+
+class InvalidCredentials(Exception):
+    pass
+
+
+class LoginThrottled(Exception):
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+class InvalidResetToken(Exception):
+    pass
+
+
+def normalise_email(address: str) -> str:
+    return address.strip().lower()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(_("Au moins %(n)s caractères.", n=MIN_PASSWORD_LENGTH), "password")
+
+
+def create_user(email: str, password: str | None, role: str, nom: str = "") -> User:
+    address = normalise_email(email)
+    if not EMAIL_PATTERN.fullmatch(address):
+        raise ValidationError(_("Adresse électronique invalide."), "email")
+    if role not in ROLES:
+        raise ValidationError(_("Rôle inconnu : %(role)s.", role=role), "role")
+    if db.session.scalar(select(User).where(User.email == address)):
+        raise ValidationError(_("Un compte existe déjà pour cette adresse."), "email")
+    user = User(email=address, role=role, nom=nom)
+    if password is not None:
+        _check_password(password)
+        user.password_hash = HASHER.hash(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def _window_start() -> datetime:
+    return utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+
+
+def _failures(column, value) -> tuple[int, datetime | None]:
+    query = select(func.count(), func.min(LoginAttempt.at)).where(
+        column == value, LoginAttempt.at >= _window_start()
+    )
+    count, oldest = db.session.execute(query).one()
+    return count, oldest
+
+
+def _retry_after(oldest: datetime) -> int:
+    oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=utcnow().tzinfo)
+    window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    return max(1, int((oldest + window - utcnow()).total_seconds()))
+
+
+def check_throttle(email: str, address: str) -> None:
+    """Refuse to even try a password when this account or address failed too often."""
+    config = current_app.config
+    for column, value, limit in (
+        (LoginAttempt.email, normalise_email(email), config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
+        (LoginAttempt.address, address, config["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
+    ):
+        count, oldest = _failures(column, value)
+        if count >= limit:
+            raise LoginThrottled(_retry_after(oldest))
+
+
+def authenticate(email: str, password: str, address: str) -> User:
+    check_throttle(email, address)
+    user = find_user(email)
+    try:
+        HASHER.verify(user.password_hash if user and user.password_hash else DUMMY_HASH, password)
+        if user is None or not user.active or not user.password_hash:
+            raise VerifyMismatchError
+    except (VerifyMismatchError, InvalidHashError) as error:
+        db.session.add(LoginAttempt(email=normalise_email(email), address=address))
+        db.session.commit()
+        raise InvalidCredentials from error
+    if HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = HASHER.hash(password)
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == user.email))
+    db.session.commit()
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_password_reset(email: str) -> str | None:
+    """A one-time token for the account, or None when there is no such active account."""
+    user = find_user(email)
+    if user is None or not user.active:
+        return None
+    token = secrets.token_urlsafe(32)
+    lifetime = timedelta(seconds=current_app.config["PASSWORD_RESET_SECONDS"])
+    db.session.add(
+        PasswordResetToken(
+            user_id=user.id, token_hash=_token_hash(token), expires_at=utcnow() + lifetime
+        )
+    )
+    db.session.commit()
+    return token
+
+
+def _usable_token(token: str) -> PasswordResetToken:
+    row = db.session.scalar(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token))
+    )
+    if row is None or row.used_at is not None:
+        raise InvalidResetToken
+    expires = (
+        row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=utcnow().tzinfo)
+    )
+    if expires < utcnow():
+        raise InvalidResetToken
+    return row
+
+
+def reset_password(token: str, password: str) -> User:
+    """Set a new password with a valid token; the token and the account's failures are spent."""
+    row = _usable_token(token)
+    _check_password(password)
+    user = db.session.get(User, row.user_id)
+    user.password_hash = HASHER.hash(password)
+    row.used_at = utcnow()
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == user.email))
+    db.session.commit()
+    return user

@@ -1,0 +1,155 @@
+"""The filters of the search page: facet values with their counts and toggle links."""
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from .. import referentials as ref
+from ..services.search import FacetValue, SearchResult
+from .links import SINGLE_VALUED, SearchLinks
+
+# Filter order on the page; "age" is the one filter without values to count.
+FILTER_ORDER = (
+    "thematiques",
+    "arrondissement",
+    "niveau",
+    "statut",
+    "age",
+    "rqth",
+    "publics",
+    "frais",
+    "modes_accueil",
+    "types",
+    "langues",
+    "structure",
+    "signataire",
+)
+TITLES = {
+    "thematiques": _l("Thématiques"),
+    "arrondissement": _l("Arrondissement"),
+    "niveau": _l("Niveau de français de la personne"),
+    "statut": _l("Statut de séjour de la personne"),
+    "age": _l("Âge de la personne"),
+    "rqth": _l("Reconnaissance de handicap (RQTH)"),
+    "publics": _l("Publics"),
+    "frais": _l("Frais"),
+    "modes_accueil": _l("Modes d'accueil"),
+    "types": _l("Types de service"),
+    "langues": _l("Langues parlées"),
+    "structure": _l("Structures"),
+    "signataire": _l("Signataires du protocole"),
+}
+# Shown unfolded even when nothing is chosen in them: what an auditor sets first.
+UNFOLDED = frozenset({"thematiques", "arrondissement", "niveau", "statut", "age"})
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    url: str
+    input_id: str
+
+
+@dataclass(frozen=True)
+class ThemeGroup:
+    """A catégorie (None when it has no count of its own) and its sub-thématiques."""
+
+    label: str
+    categorie: FacetOption | None
+    subs: list[FacetOption]
+
+    @property
+    def unfolded(self) -> bool:
+        return any(option.selected for option in [self.categorie, *self.subs] if option)
+
+
+@dataclass(frozen=True)
+class FacetBlock:
+    field: str
+    title: str
+    kind: str  # "checkbox", "radio", "themes" or "age"
+    options: list[FacetOption] = field(default_factory=list)
+    groups: list[ThemeGroup] = field(default_factory=list)
+
+    @property
+    def selected(self) -> list[FacetOption]:
+        options = [*self.options]
+        for group in self.groups:
+            options += [option for option in [group.categorie, *group.subs] if option]
+        return [option for option in options if option.selected]
+
+    @property
+    def unfolded(self) -> bool:
+        return self.field in UNFOLDED or bool(self.selected)
+
+
+def _options(name: str, values: list[FacetValue], links: SearchLinks) -> list[FacetOption]:
+    return [
+        FacetOption(
+            value.value,
+            value.label,
+            value.count,
+            value.selected,
+            links.toggle(name, value.value),
+            f"filtre-{name}-{value.value}",
+        )
+        for value in values
+    ]
+
+
+def _theme_groups(options: list[FacetOption]) -> list[ThemeGroup]:
+    categories = {option.value: option for option in options if "--" not in option.value}
+    subs: dict[str, list[FacetOption]] = {}
+    for option in options:
+        if "--" in option.value:
+            subs.setdefault(ref.categorie_of(option.value), []).append(option)
+    return [
+        ThemeGroup(str(label), categories.get(slug), subs.get(slug, []))
+        for slug, label in ref.CATEGORIES.items()
+        if slug in categories or slug in subs
+    ]
+
+
+def facet_blocks(result: SearchResult, links: SearchLinks) -> list[FacetBlock]:
+    """Every filter of the page, in order, hiding the ones with nothing to offer."""
+    blocks = []
+    for name in FILTER_ORDER:
+        title = str(TITLES[name])
+        if name == "age":
+            blocks.append(FacetBlock(name, title, "age"))
+            continue
+        options = _options(name, result.facets.get(name, []), links)
+        if not options:
+            continue
+        if name == "thematiques":
+            blocks.append(FacetBlock(name, title, "themes", groups=_theme_groups(options)))
+        else:
+            kind = "radio" if name in SINGLE_VALUED else "checkbox"
+            blocks.append(FacetBlock(name, title, kind, options=options))
+    return blocks
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    label: str
+    remove_url: str
+
+
+def active_filters(blocks: list[FacetBlock], links: SearchLinks) -> list[ActiveFilter]:
+    """What narrows the results now, each with the link that removes it."""
+    query = links.query
+    active = []
+    if query.q:
+        active.append(ActiveFilter(_("« %(text)s »", text=query.q), links.without("q")))
+    for block in blocks:
+        if block.kind == "age" and query.age is not None:
+            active.append(ActiveFilter(_("%(age)s ans", age=query.age), links.without("age")))
+        active += [
+            ActiveFilter(option.label, links.toggle(block.field, option.value))
+            for option in block.selected
+        ]
+    return active

@@ -1,0 +1,76 @@
+"""URLs of the search page derived from the current query: toggled facets, pages, removals."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import url_for
+from werkzeug.datastructures import MultiDict
+
+from ..search.query import DEFAULT_SIZE, TERM_FILTERS, SearchQuery
+
+# Boolean filters take one value: choosing one replaces the other.
+SINGLE_VALUED = frozenset({"signataire", "rqth"})
+
+
+def filled_args(args: MultiDict) -> MultiDict:
+    """The query-string arguments without the empty values an HTML form sends (`?q=&age=`)."""
+    return MultiDict([(name, value) for name, value in args.items(multi=True) if value.strip()])
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+@dataclass(frozen=True)
+class SearchLinks:
+    query: SearchQuery
+
+    def params(self) -> dict[str, list[str]]:
+        """The query as URL parameters, in a stable order, page excluded."""
+        query = self.query
+        params: dict[str, list[str]] = {"q": [query.q] if query.q else []}
+        for field in TERM_FILTERS:
+            params[field] = list(query.terms.get(field, ()))
+        params["age"] = [str(query.age)] if query.age is not None else []
+        geo = query.geo
+        params["lat"] = [_number(geo.lat)] if geo else []
+        params["lon"] = [_number(geo.lon)] if geo else []
+        params["rayon_km"] = [_number(geo.rayon_km)] if geo and geo.rayon_km else []
+        params["sort"] = [query.sort] if query.sort else []
+        params["size"] = [str(query.size)] if query.size != DEFAULT_SIZE else []
+        return params
+
+    @staticmethod
+    def url(params: dict[str, list[str]], page: int = 1) -> str:
+        pairs = [(name, value) for name, values in params.items() for value in values]
+        if page > 1:
+            pairs.append(("page", str(page)))
+        base = url_for("web.search")
+        return f"{base}?{urlencode(pairs)}" if pairs else base
+
+    def page(self, number: int) -> str:
+        return self.url(self.params(), number)
+
+    def toggle(self, field: str, value: str) -> str:
+        """The same search with this facet value switched on or off, from page 1."""
+        params = self.params()
+        values = params[field]
+        if value in values:
+            values.remove(value)
+        elif field in SINGLE_VALUED:
+            params[field] = [value]
+        else:
+            values.append(value)
+        return self.url(params)
+
+    def without(self, field: str) -> str:
+        params = self.params()
+        params[field] = []
+        return self.url(params)
+
+    def hidden_fields(self) -> list[tuple[str, str]]:
+        """Parameters the form has no control for, kept as hidden inputs (point, size)."""
+        params = self.params()
+        return [
+            (name, value) for name in ("lat", "lon", "rayon_km", "size") for value in params[name]
+        ]

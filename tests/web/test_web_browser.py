@@ -1,0 +1,158 @@
+"""The public pages in a real browser: Debian's Chromium driven by Playwright, against the
+application served over HTTP from a temporary database loaded by the import service."""
+
+import json
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from directory.services import transfer
+from tests.conftest import make_app
+from tests.web.web_sample import SERVICES, STRUCTURES
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOT = Path("/tmp/search.png")
+FLE_TITLE = "Cours de français langue étrangère pour débutants"
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    def log_request(self, *args) -> None:
+        """Requests are what the assertions look at; no need for a log line each."""
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory, request):
+    """The application on a real local HTTP server, with the sample directory imported."""
+    folder = tmp_path_factory.mktemp("browser")
+    app = make_app(folder / "directory.sqlite3", "embedded", request)
+    data = folder / "sample.json"
+    data.write_text(json.dumps({"structures": STRUCTURES, "services": SERVICES}))
+    with app.app_context():
+        raw, errors = transfer.read_files([data])
+        plan = transfer.validate(raw)
+        assert not errors and plan.ok, [str(e) for e in errors + plan.errors]
+        transfer.apply(plan)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's Chromium is missing: run `make browser` (apt-get install chromium).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def results_heading(page):
+    return page.locator("#resultats-titre")
+
+
+def test_typing_a_query_and_submitting_shows_the_results(page, base_url):
+    page.goto(base_url + "/")
+    expect(results_heading(page)).to_have_text("7 services trouvés")
+    page.get_by_role("searchbox", name="Rechercher un service").fill("hébergement")
+    page.get_by_role("button", name="Rechercher", exact=True).click()
+    expect(results_heading(page)).to_have_text("1 service trouvé")
+    expect(page).to_have_url(re.compile(r"q=h%C3%A9bergement"))
+    titles = page.locator(".fr-card__title")
+    expect(titles).to_have_text(["Hébergement d'urgence"])
+
+
+def test_clicking_a_facet_value_filters_and_shows_it_selected(page, base_url):
+    page.goto(base_url + "/")
+    facet = page.locator("#facette-arrondissement")
+    facet.get_by_role("link", name="18e arrondissement").click()
+    expect(page).to_have_url(re.compile(r"/\?arrondissement=18$"))
+    expect(results_heading(page)).to_have_text("5 services trouvés")
+    expect(page.locator("#filtre-arrondissement-18")).to_be_checked()
+    expect(page.locator(".active-filters")).to_contain_text("18e arrondissement")
+    expect(page.locator(".fr-card__title")).not_to_contain_text(["Hébergement d'urgence"])
+
+
+def test_a_result_card_opens_the_service_sheet_with_its_hours(page, base_url):
+    page.goto(base_url + "/?q=français")
+    page.get_by_role("link", name=FLE_TITLE).click()
+    expect(page).to_have_url(base_url + "/services/fle-debutants")
+    expect(page.get_by_role("heading", level=1)).to_have_text(FLE_TITLE)
+    expect(page.locator(".where-when")).to_contain_text(
+        "Du lundi au vendredi : 09:00–12:30, 13:30–17:00"
+    )
+
+
+def tick(page, input_id: str) -> None:
+    """Tick a filter's box as a person does, with the mouse where the box is drawn (the
+    label's text is a link that applies the filter at once)."""
+    box = page.locator(f"#{input_id}").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page.locator(f"#{input_id}")).to_be_checked()
+
+
+def test_the_search_works_without_javascript(browser, base_url):
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/")
+        page.get_by_role("searchbox", name="Rechercher un service").fill("emploi")
+        tick(page, "filtre-thematiques-trouver-un-emploi")
+        page.locator("#facette-structure summary").click()
+        tick(page, "filtre-structure-cap-emploi-75")
+        page.locator("#filtres").get_by_role("button", name="Filtrer").first.click()
+        expect(page).to_have_url(
+            re.compile(r"q=emploi.*thematiques=trouver-un-emploi.*structure=cap-emploi-75")
+        )
+        expect(results_heading(page)).to_have_text("1 service trouvé")
+        expect(page.locator(".fr-card__title")).to_have_text(
+            ["Accompagnement vers l'emploi avec une RQTH"]
+        )
+        expect(page.locator("#filtre-thematiques-trouver-un-emploi")).to_be_checked()
+        page.locator("#tri").select_option("date_maj")
+        page.get_by_role("button", name="Trier").click()
+        expect(page).to_have_url(re.compile(r"sort=date_maj"))
+        expect(results_heading(page)).to_have_text("1 service trouvé")
+    finally:
+        context.close()
+
+
+def test_the_search_page_is_styled_by_the_design_system(page, base_url):
+    page.goto(base_url + "/?arrondissement=11")
+    expect(results_heading(page)).to_be_visible()
+    font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert "Marianne" in font
+    button = page.get_by_role("button", name="Rechercher", exact=True)
+    background = button.evaluate("b => getComputedStyle(b).backgroundColor")
+    assert background == "rgb(0, 0, 145)"  # DSFR's blue France
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    assert SCREENSHOT.stat().st_size > 50_000

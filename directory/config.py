@@ -27,6 +27,8 @@ def settings_from_environment(instance_path: str) -> dict:
         "ELASTICSEARCH_INDEX_PREFIX": env.get("ELASTICSEARCH_INDEX_PREFIX", "directory-"),
         "SECRET_KEY": env.get("SECRET_KEY"),
         "PUBLIC_SEARCH": _flag(env.get("PUBLIC_SEARCH", "true")),
+        "ARGON2_TIME_COST": int(env.get("ARGON2_TIME_COST", "3")),
+        "ARGON2_MEMORY_KIB": int(env.get("ARGON2_MEMORY_KIB", "65536")),
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(env.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5")),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": int(env.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
         "LOGIN_WINDOW_SECONDS": int(env.get("LOGIN_WINDOW_SECONDS", "900")),

@@ -46,6 +46,9 @@ def make_app(database: Path, backend: str, request: pytest.FixtureRequest, es_ur
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
         "SECRET_KEY": "test",
         "SEARCH_BACKEND": backend,
+        # Cheap password hashing: the tests are about who may do what, not about argon2's cost.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_KIB": 8192,
     }
     if backend == "elasticsearch":
         config |= {

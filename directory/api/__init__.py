@@ -25,7 +25,13 @@ from .openapi import openapi_document
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(blueprint)
-blueprint.before_request(require_search_access)
+
+
+@blueprint.before_request
+def reading_access() -> None:
+    """Reads follow the public-search switch; writes authenticate themselves (writes.py)."""
+    if request.method in ("GET", "HEAD"):
+        require_search_access()
 
 
 @blueprint.errorhandler(ValidationError)
@@ -115,3 +121,6 @@ def referential(name: str):
 @blueprint.get("/openapi.json")
 def openapi():
     return jsonify(openapi_document())
+
+
+from . import writes  # noqa: E402, F401  (routes register on import)

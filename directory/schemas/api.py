@@ -4,14 +4,18 @@ from marshmallow import Schema, fields
 
 from .listings import ServiceSchema, StructureSchema
 
+REVISION_HELP = "Révision : à renvoyer avec une modification (verrouillage optimiste)"
+
 
 class StructureWithServicesSchema(StructureSchema):
+    revision = fields.Integer(dump_only=True, metadata={"description": REVISION_HELP})
     services = fields.List(
         fields.Nested(ServiceSchema), metadata={"description": "Services publiés"}
     )
 
 
 class ServiceWithStructureSchema(ServiceSchema):
+    revision = fields.Integer(dump_only=True, metadata={"description": REVISION_HELP})
     structure = fields.Nested(StructureSchema)
 
 
@@ -52,3 +56,8 @@ class ReferentialValueSchema(Schema):
 class ErrorSchema(Schema):
     message = fields.String(required=True)
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class ConflictSchema(ErrorSchema):
+    revision = fields.Integer(required=True, metadata={"description": "Révision actuelle"})
+    changes = fields.List(fields.Dict(), metadata={"description": "Les modifications de l'autre"})

@@ -17,9 +17,22 @@ from ..models import ROLES, LoginAttempt, PasswordResetToken, User, utcnow
 
 MIN_PASSWORD_LENGTH = 12
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-HASHER = PasswordHasher()
-# Verified when the account does not exist, so that timing does not reveal it.
-DUMMY_HASH = HASHER.hash(secrets.token_hex(16))
+
+
+def hasher() -> PasswordHasher:
+    """argon2id with the configured cost (tests lower it; production keeps the defaults)."""
+    config = current_app.config
+    return PasswordHasher(
+        time_cost=config["ARGON2_TIME_COST"], memory_cost=config["ARGON2_MEMORY_KIB"], parallelism=1
+    )
+
+
+def _dummy_hash() -> str:
+    """Verified when the account does not exist, so that timing does not reveal it."""
+    config = current_app.config
+    if "ARGON2_DUMMY_HASH" not in config:
+        config["ARGON2_DUMMY_HASH"] = hasher().hash(secrets.token_hex(16))
+    return config["ARGON2_DUMMY_HASH"]
 
 
 class InvalidCredentials(Exception):
@@ -56,7 +69,7 @@ def create_user(email: str, password: str | None, role: str, nom: str = "") -> U
     user = User(email=address, role=role, nom=nom)
     if password is not None:
         _check_password(password)
-        user.password_hash = HASHER.hash(password)
+        user.password_hash = hasher().hash(password)
     db.session.add(user)
     db.session.commit()
     return user
@@ -100,15 +113,17 @@ def authenticate(email: str, password: str, address: str) -> User:
     check_throttle(email, address)
     user = find_user(email)
     try:
-        HASHER.verify(user.password_hash if user and user.password_hash else DUMMY_HASH, password)
+        hasher().verify(
+            user.password_hash if user and user.password_hash else _dummy_hash(), password
+        )
         if user is None or not user.active or not user.password_hash:
             raise VerifyMismatchError
     except (VerifyMismatchError, InvalidHashError) as error:
         db.session.add(LoginAttempt(email=normalise_email(email), address=address))
         db.session.commit()
         raise InvalidCredentials from error
-    if HASHER.check_needs_rehash(user.password_hash):
-        user.password_hash = HASHER.hash(password)
+    if hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = hasher().hash(password)
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == user.email))
     db.session.commit()
     return user
@@ -153,7 +168,7 @@ def reset_password(token: str, password: str) -> User:
     row = _usable_token(token)
     _check_password(password)
     user = db.session.get(User, row.user_id)
-    user.password_hash = HASHER.hash(password)
+    user.password_hash = hasher().hash(password)
     row.used_at = utcnow()
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == user.email))
     db.session.commit()

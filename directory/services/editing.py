@@ -146,6 +146,7 @@ def create_structure(user: User, data: dict) -> Structure:
     db.session.add(structure)
     apply_changes(structure, loaded, user)
     if not is_admin(user):
+        db.session.flush()
         db.session.add(Membership(user_id=user.id, structure_id=structure.id))
     _commit_and_index(structure, None)
     return structure

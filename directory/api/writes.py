@@ -1,0 +1,135 @@
+"""Writes through the JSON API: the same service layer, permissions and locking as the forms.
+
+Authentication: the session of a signed-in browser, or HTTP Basic (e-mail, password) for
+scripts, throttled like the login form. Writes must send JSON, which a cross-site form
+cannot do, so the session cookie alone cannot be abused from another site.
+"""
+
+from flask import abort, jsonify, request
+from flask_babel import gettext as _
+
+from ..auth import current_user
+from ..extensions import db
+from ..models import Service, Structure, User
+from ..schemas.api import ServiceWithStructureSchema, StructureWithServicesSchema
+from ..services import accounts, editing
+from . import blueprint
+
+
+def _client_address() -> str:
+    return request.remote_addr or "-"
+
+
+def api_user() -> User:
+    """The session's user, else HTTP Basic credentials; 401 when neither."""
+    if current_user() is not None:
+        return current_user()
+    credentials = request.authorization
+    if credentials is None or credentials.type != "basic":
+        abort(401, _("Authentification requise."))
+    try:
+        return accounts.authenticate(
+            credentials.username or "", credentials.password or "", _client_address()
+        )
+    except accounts.LoginThrottled as error:
+        abort(429, _("Trop d'échecs : réessayez dans %(s)s secondes.", s=error.retry_after))
+    except accounts.InvalidCredentials:
+        abort(401, _("Identifiants invalides."))
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True) if request.is_json else None
+    if not isinstance(body, dict):
+        abort(415, _("Corps JSON (application/json) attendu."))
+    return body
+
+
+def _expected_revision(body: dict) -> int:
+    revision = body.pop("revision", None)
+    if not isinstance(revision, int):
+        abort(400, _("« revision » (entier) est requis pour modifier une fiche."))
+    return revision
+
+
+def _conflict(error: editing.EditConflict):
+    changes = [
+        {
+            "revision": e.revision,
+            "par": e.actor,
+            "le": e.at.isoformat(),
+            "champ": e.field,
+            "avant": e.old_value,
+            "apres": e.new_value,
+        }
+        for e in error.their_changes
+    ]
+    message = _("La fiche a été modifiée entre-temps : rechargez-la avant d'enregistrer.")
+    return jsonify(message=message, revision=error.listing.revision, changes=changes), 409
+
+
+def _service_or_404(service_id: str) -> Service:
+    return db.session.get(Service, service_id) or abort(404, _("Service introuvable."))
+
+
+def _structure_or_404(structure_id: str) -> Structure:
+    return db.session.get(Structure, structure_id) or abort(404, _("Structure introuvable."))
+
+
+def _updated(listing, user: User, body: dict):
+    revision = _expected_revision(body)
+    try:
+        editing.update_listing(user, listing, body, revision)
+    except editing.EditConflict as error:
+        return _conflict(error)
+    return _dump(listing)
+
+
+def _dump(listing) -> dict:
+    if isinstance(listing, Service):
+        return ServiceWithStructureSchema().dump(listing)
+    return StructureWithServicesSchema().dump(listing)
+
+
+@blueprint.patch("/services/<service_id>")
+def update_service(service_id: str):
+    user, body = api_user(), _json_body()
+    return _updated(_service_or_404(service_id), user, body)
+
+
+@blueprint.patch("/structures/<structure_id>")
+def update_structure(structure_id: str):
+    user, body = api_user(), _json_body()
+    return _updated(_structure_or_404(structure_id), user, body)
+
+
+@blueprint.post("/structures/<structure_id>/services")
+def create_service(structure_id: str):
+    user, body = api_user(), _json_body()
+    _structure_or_404(structure_id)
+    return _dump(editing.create_service(user, structure_id, body)), 201
+
+
+@blueprint.post("/services/<service_id>/duplicate")
+def duplicate_service(service_id: str):
+    user = api_user()
+    return _dump(editing.duplicate_service(user, _service_or_404(service_id))), 201
+
+
+@blueprint.post("/services/<service_id>/verify")
+def verify_service(service_id: str):
+    user, service = api_user(), _service_or_404(service_id)
+    editing.mark_verified(user, service)
+    return _dump(service)
+
+
+@blueprint.post("/structures")
+def create_structure():
+    user, body = api_user(), _json_body()
+    return _dump(editing.create_structure(user, body)), 201
+
+
+@blueprint.post("/structures/<structure_id>/approve")
+def approve_structure(structure_id: str):
+    user, structure = api_user(), _structure_or_404(structure_id)
+    editing.approve_structure(user, structure)
+    return _dump(structure)

@@ -55,17 +55,19 @@ def normalise_email(address: str) -> str:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(_("Au moins %(n)s caractères.", n=MIN_PASSWORD_LENGTH), "password")
+        raise ValidationError(
+            {"password": [_("Au moins %(n)s caractères.", n=MIN_PASSWORD_LENGTH)]}
+        )
 
 
 def create_user(email: str, password: str | None, role: str, nom: str = "") -> User:
     address = normalise_email(email)
     if not EMAIL_PATTERN.fullmatch(address):
-        raise ValidationError(_("Adresse électronique invalide."), "email")
+        raise ValidationError({"email": [_("Adresse électronique invalide.")]})
     if role not in ROLES:
-        raise ValidationError(_("Rôle inconnu : %(role)s.", role=role), "role")
+        raise ValidationError({"role": [_("Rôle inconnu : %(role)s.", role=role)]})
     if db.session.scalar(select(User).where(User.email == address)):
-        raise ValidationError(_("Un compte existe déjà pour cette adresse."), "email")
+        raise ValidationError({"email": [_("Un compte existe déjà pour cette adresse.")]})
     user = User(email=address, role=role, nom=nom)
     if password is not None:
         _check_password(password)

@@ -1,6 +1,7 @@
 """Search speed on a generated directory: import, reindex, and query latency per kind.
 
     .venv/bin/python bench/search_bench.py --services 5000 --repeat 30
+    .venv/bin/python bench/search_bench.py --backend elasticsearch   # node: scripts/es-start
 
 Prints a table; nothing here is asserted (targets are read, not tested).
 """
@@ -42,10 +43,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--services", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--backend", choices=["embedded", "elasticsearch"], default="embedded")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="directory-bench-"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'db.sqlite3'}"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'db.sqlite3'}",
+            "SEARCH_BACKEND": args.backend,
+            "ELASTICSEARCH_INDEX_PREFIX": f"bench-{folder.name.lower()}-",
+        }
+    )
     structures, services = make_dataset(seed=1, structure_count=200, service_count=args.services)
     data = folder / "data.json"
     data.write_text(json.dumps({"structures": structures, "services": services}))
@@ -57,7 +65,7 @@ def main() -> None:
     rows.append(("reindex", timed(lambda: runner.invoke(args=["reindex"]))))
 
     client = app.test_client()
-    print(f"\n{args.services} services, {len(structures)} structures, embedded backend")
+    print(f"\n{args.services} services, {len(structures)} structures, {args.backend} backend")
     print(f"{'opération':<42}{'médiane ms':>12}{'p95 ms':>10}{'résultats':>11}")
     for name, seconds in rows:
         print(f"{name:<42}{seconds * 1000:>12.0f}{'':>10}{'':>11}")
@@ -70,6 +78,9 @@ def main() -> None:
         total = response.get_json()["total"]
         p95 = statistics.quantiles(times, n=20)[-1]
         print(f"{name:<42}{statistics.median(times):>12.1f}{p95:>10.1f}{total:>11}")
+    if args.backend == "elasticsearch":
+        indexes = app.extensions["directory.search"].primary
+        indexes.client.indices.delete(index=indexes.alias.replace("services", "*"))
 
 
 if __name__ == "__main__":

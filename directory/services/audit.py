@@ -8,6 +8,8 @@ from ..extensions import db
 from ..models import AuditEntry, Service, Structure, User
 
 IMPORT_ACTOR = "import"
+# A listing's creation is one entry, not one per initial field.
+CREATION = "creation"
 
 
 def _json_value(value):
@@ -19,7 +21,8 @@ def entity_type(listing: Service | Structure) -> str:
 
 
 def apply_changes(listing: Service | Structure, attributes: dict, user: User | None) -> dict:
-    """Set the attributes that differ and audit each one; returns {field: (old, new)}."""
+    """Set the attributes that differ and audit each one (a creation as a single entry);
+    returns {field: (old, new)}."""
     changes = {
         field: (getattr(listing, field), value)
         for field, value in attributes.items()
@@ -27,16 +30,18 @@ def apply_changes(listing: Service | Structure, attributes: dict, user: User | N
     }
     if not changes:
         return {}
-    revision = listing.revision + 1 if listing.revision else 1
-    for field, (old, new) in changes.items():
+    created = not listing.revision
+    for field, (_old, new) in changes.items():
         setattr(listing, field, new)
+    audited = {CREATION: (None, None)} if created else changes
+    for field, (old, new) in audited.items():
         db.session.add(
             AuditEntry(
                 user_id=user.id if user else None,
                 actor=user.email if user else IMPORT_ACTOR,
                 entity_type=entity_type(listing),
                 entity_id=listing.id,
-                revision=revision,
+                revision=1 if created else listing.revision + 1,
                 field=field,
                 old_value=_json_value(old),
                 new_value=_json_value(new),

@@ -4,10 +4,12 @@ from datetime import date
 
 from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from .. import hours
 from .. import referentials as ref
 from ..models import Service, Structure
+from ..search.highlight import query_terms, spans
 from . import blueprint
 
 # Bounds at the ends of the scale say nothing: "from alpha" is "every level from the bottom".
@@ -192,6 +194,15 @@ REFERENTIALS = {
     "mobilisable_par": ref.MOBILISABLE_PAR,
     "reseaux_porteurs": ref.RESEAUX_PORTEURS,
 }
+
+
+@blueprint.app_template_filter("highlight")
+def highlight(text: str, q: str | None) -> Markup:
+    """The text, escaped, with the words matched by the query ``q`` in <mark>."""
+    return Markup("").join(
+        Markup("<mark>{}</mark>").format(piece) if matched else escape(piece)
+        for piece, matched in spans(text, query_terms(q))
+    )
 
 
 @blueprint.app_template_filter("long_date")

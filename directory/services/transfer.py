@@ -21,6 +21,7 @@ from .audit import apply_changes
 from .indexing import sync_outbox
 
 KINDS = {"structure": (Structure, StructureSchema), "service": (Service, ServiceSchema)}
+CHUNK_SIZE = 500
 EXPORT_FILES = {"structure": "structures.json", "service": "services.json"}
 
 
@@ -137,10 +138,21 @@ def _check_structures_exist(plan: ImportPlan) -> None:
             )
 
 
-def _upsert(model, attributes: dict, user: User | None) -> str:
+def _existing(model, ids: list[str]) -> dict:
+    """The rows of these ids already in the database, read in a few queries."""
+    found = {}
+    for start in range(0, len(ids), CHUNK_SIZE):
+        chunk = ids[start : start + CHUNK_SIZE]
+        found |= {
+            row.id: row for row in db.session.scalars(select(model).where(model.id.in_(chunk)))
+        }
+    return found
+
+
+def _upsert(model, attributes: dict, user: User | None, existing: dict) -> str:
     """Create or update one row, audited; returns 'created', 'updated' or 'unchanged'."""
     attributes = {k: v for k, v in attributes.items() if not k.startswith("_")}
-    listing = db.session.get(model, attributes["id"])
+    listing = existing.get(attributes["id"])
     created = listing is None
     if created:
         listing = model(id=attributes["id"])
@@ -159,9 +171,11 @@ def apply(plan: ImportPlan, user: User | None = None) -> ImportReport:
     outcome = {state: dict.fromkeys(KINDS, 0) for state in ("created", "updated", "unchanged")}
     try:
         for kind in ("structure", "service"):
-            model = KINDS[kind][0]
-            for record in plan.records[kind]:
-                outcome[_upsert(model, record, user)][kind] += 1
+            model, records = KINDS[kind][0], plan.records[kind]
+            existing = _existing(model, [record["id"] for record in records])
+            with db.session.no_autoflush:
+                for record in records:
+                    outcome[_upsert(model, record, user, existing)][kind] += 1
             db.session.flush()
         db.session.commit()
     except Exception:

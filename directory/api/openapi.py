@@ -7,6 +7,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from .. import referentials as ref
 from ..schemas.api import (
+    ConflictSchema,
     ErrorSchema,
     FacetValueSchema,
     ReferentialValueSchema,
@@ -19,36 +20,178 @@ from ..schemas.api import (
 from ..schemas.listings import ServiceSchema, StructureSchema
 from ..schemas.search import SearchParamsSchema
 
-ERRORS = {
-    "400": {
-        "description": "Paramètres invalides",
-        "content": {"application/json": {"schema": "Error"}},
-    },
-    "404": {"description": "Introuvable", "content": {"application/json": {"schema": "Error"}}},
+# Leaves first, so that nested schemas become references to these components.
+COMPONENTS = {
+    "Service": ServiceSchema,
+    "Structure": StructureSchema,
+    "ServiceDetail": ServiceWithStructureSchema,
+    "StructureDetail": StructureWithServicesSchema,
+    "FacetValue": FacetValueSchema,
+    "SearchItem": SearchItemSchema,
+    "SearchResponse": SearchResponseSchema,
+    "StructureList": StructureListSchema,
+    "ReferentialValue": ReferentialValueSchema,
+    "Error": ErrorSchema,
+    "Conflict": ConflictSchema,
 }
+ERRORS = {
+    "400": "Paramètres ou champs invalides (un message par champ)",
+    "401": "Authentification requise",
+    "403": "Action non autorisée pour ce compte",
+    "404": "Introuvable",
+    "415": "Corps JSON attendu",
+    "409": "La fiche a changé depuis sa lecture : les modifications de l'autre personne",
+    "429": "Trop d'échecs d'authentification : réessayer plus tard",
+}
+WRITE_ERRORS = ("400", "401", "403", "404", "415", "429")
+EDIT_ERRORS = (*WRITE_ERRORS, "409")
 
 
-def _ok(schema, description: str) -> dict:
+def _json(schema, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _operation(
+    summary: str, ok: tuple, parameters=(), errors=("404",), body=None, secured=False
+) -> dict:
+    status, schema, description = ok
+    responses = {status: _json(schema, description)}
+    responses |= {
+        code: _json("Conflict" if code == "409" else "Error", ERRORS[code]) for code in errors
+    }
+    operation = {"summary": summary, "parameters": list(parameters), "responses": responses}
+    if body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": body}},
+        }
+    if secured:
+        operation["security"] = [{"session": []}, {"basic": []}]
+    return operation
 
 
 def _path_id(name: str) -> dict:
     return {"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
 
 
-def _page_parameters() -> list[dict]:
-    return [
-        {
-            "in": "query",
-            "name": "page",
-            "schema": {"type": "integer", "minimum": 1, "maximum": 10000},
+PAGE_PARAMETERS = [
+    {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 1, "maximum": 10000}},
+    {"in": "query", "name": "size", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+]
+REFERENTIAL_NAME = {
+    "in": "path",
+    "name": "name",
+    "required": True,
+    "schema": {"type": "string", "enum": sorted(ref.REFERENTIALS)},
+}
+EDIT_BODY = {
+    "type": "object",
+    "required": ["revision"],
+    "additionalProperties": True,
+    "properties": {"revision": {"type": "integer"}},
+    "description": "Les champs à modifier et la révision lue (verrouillage optimiste)",
+}
+
+
+def _read_paths() -> dict:
+    return {
+        "/api/v1/search/services": {
+            "get": _operation(
+                "Rechercher des services (filtres, facettes, tri, pagination)",
+                ("200", "SearchResponse", "Une page de résultats"),
+                [{"in": "query", "schema": SearchParamsSchema}],
+                errors=("400",),
+            )
         },
-        {
-            "in": "query",
-            "name": "size",
-            "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+        "/api/v1/services/{service_id}": {
+            "get": _operation(
+                "Un service publié, avec sa structure",
+                ("200", "ServiceDetail", "Le service"),
+                [_path_id("service_id")],
+            ),
+            "patch": _operation(
+                "Modifier un service",
+                ("200", "ServiceDetail", "Le service modifié"),
+                [_path_id("service_id")],
+                EDIT_ERRORS,
+                EDIT_BODY,
+                secured=True,
+            ),
         },
-    ]
+        "/api/v1/structures": {
+            "get": _operation(
+                "Les structures publiées",
+                ("200", "StructureList", "Une page de structures"),
+                PAGE_PARAMETERS,
+                errors=("400",),
+            ),
+            "post": _operation(
+                "Créer une structure (en attente d'approbation si éditeur)",
+                ("201", "StructureDetail", "La structure créée"),
+                (),
+                ("400", "401", "403", "415", "429"),
+                "Structure",
+                secured=True,
+            ),
+        },
+        "/api/v1/structures/{structure_id}": {
+            "get": _operation(
+                "Une structure publiée et ses services publiés",
+                ("200", "StructureDetail", "La structure"),
+                [_path_id("structure_id")],
+            ),
+            "patch": _operation(
+                "Modifier une structure",
+                ("200", "StructureDetail", "La structure modifiée"),
+                [_path_id("structure_id")],
+                EDIT_ERRORS,
+                EDIT_BODY,
+                secured=True,
+            ),
+        },
+        "/api/v1/doc/{name}": {
+            "get": _operation(
+                "Les valeurs d'un référentiel",
+                ("200", {"type": "array", "items": "ReferentialValue"}, "Valeurs et libellés"),
+                [REFERENTIAL_NAME],
+            )
+        },
+    }
+
+
+def _write_paths() -> dict:
+    def action(summary, ok, parameter):
+        return {
+            "post": _operation(
+                summary, ok, [_path_id(parameter)], ("401", "403", "404", "429"), secured=True
+            )
+        }
+
+    return {
+        "/api/v1/structures/{structure_id}/services": {
+            "post": _operation(
+                "Créer un service (brouillon par défaut)",
+                ("201", "ServiceDetail", "Le service créé"),
+                [_path_id("structure_id")],
+                WRITE_ERRORS,
+                "Service",
+                secured=True,
+            )
+        },
+        "/api/v1/services/{service_id}/duplicate": action(
+            "Dupliquer un service (brouillon)", ("201", "ServiceDetail", "La copie"), "service_id"
+        ),
+        "/api/v1/services/{service_id}/verify": action(
+            "Marquer un service « vérifié aujourd'hui »",
+            ("200", "ServiceDetail", "Le service"),
+            "service_id",
+        ),
+        "/api/v1/structures/{structure_id}/approve": action(
+            "Approuver une structure (coordination)",
+            ("200", "StructureDetail", "La structure"),
+            "structure_id",
+        ),
+    }
 
 
 @cache
@@ -60,86 +203,12 @@ def openapi_document() -> dict:
         plugins=[MarshmallowPlugin()],
         servers=[{"url": "/"}],
     )
-    # Leaves first, so that nested schemas become references to these components.
-    for name, schema in {
-        "Service": ServiceSchema,
-        "Structure": StructureSchema,
-        "ServiceDetail": ServiceWithStructureSchema,
-        "StructureDetail": StructureWithServicesSchema,
-        "FacetValue": FacetValueSchema,
-        "SearchItem": SearchItemSchema,
-        "SearchResponse": SearchResponseSchema,
-        "StructureList": StructureListSchema,
-        "ReferentialValue": ReferentialValueSchema,
-        "Error": ErrorSchema,
-    }.items():
+    spec.components.security_scheme("basic", {"type": "http", "scheme": "basic"})
+    spec.components.security_scheme(
+        "session", {"type": "apiKey", "in": "cookie", "name": "session"}
+    )
+    for name, schema in COMPONENTS.items():
         spec.components.schema(name, schema=schema)
-    spec.path(
-        "/api/v1/search/services",
-        operations={
-            "get": {
-                "summary": "Rechercher des services (filtres, facettes, tri, pagination)",
-                "parameters": [{"in": "query", "schema": SearchParamsSchema}],
-                "responses": {
-                    "200": _ok("SearchResponse", "Une page de résultats"),
-                    "400": ERRORS["400"],
-                },
-            }
-        },
-    )
-    spec.path(
-        "/api/v1/services/{service_id}",
-        operations={
-            "get": {
-                "summary": "Un service publié, avec sa structure",
-                "parameters": [_path_id("service_id")],
-                "responses": {"200": _ok("ServiceDetail", "Le service"), "404": ERRORS["404"]},
-            }
-        },
-    )
-    spec.path(
-        "/api/v1/structures",
-        operations={
-            "get": {
-                "summary": "Les structures publiées",
-                "parameters": _page_parameters(),
-                "responses": {
-                    "200": _ok("StructureList", "Une page de structures"),
-                    "400": ERRORS["400"],
-                },
-            }
-        },
-    )
-    spec.path(
-        "/api/v1/structures/{structure_id}",
-        operations={
-            "get": {
-                "summary": "Une structure publiée et ses services publiés",
-                "parameters": [_path_id("structure_id")],
-                "responses": {"200": _ok("StructureDetail", "La structure"), "404": ERRORS["404"]},
-            }
-        },
-    )
-    spec.path(
-        "/api/v1/doc/{name}",
-        operations={
-            "get": {
-                "summary": "Les valeurs d'un référentiel",
-                "parameters": [
-                    {
-                        "in": "path",
-                        "name": "name",
-                        "required": True,
-                        "schema": {"type": "string", "enum": sorted(ref.REFERENTIALS)},
-                    }
-                ],
-                "responses": {
-                    "200": _ok(
-                        {"type": "array", "items": "ReferentialValue"}, "Valeurs et libellés"
-                    ),
-                    "404": ERRORS["404"],
-                },
-            }
-        },
-    )
+    for path, operations in {**_read_paths(), **_write_paths()}.items():
+        spec.path(path, operations=operations)
     return spec.to_dict()

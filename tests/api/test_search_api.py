@@ -130,6 +130,12 @@ def test_openapi_document_describes_every_endpoint(client):
         "/api/v1/structures",
         "/api/v1/structures/{structure_id}",
         "/api/v1/doc/{name}",
+        "/api/v1/structures/{structure_id}/services",
+        "/api/v1/services/{service_id}/duplicate",
+        "/api/v1/services/{service_id}/verify",
+        "/api/v1/structures/{structure_id}/approve",
     }
+    patch = document["paths"]["/api/v1/services/{service_id}"]["patch"]
+    assert {"401", "403", "409"} <= set(patch["responses"])
     names = {p["name"] for p in document["paths"]["/api/v1/search/services"]["get"]["parameters"]}
     assert {"thematiques", "arrondissement", "niveau", "lat", "rayon_km", "q", "size"} <= names

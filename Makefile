@@ -8,7 +8,8 @@ PORT ?= 5000
 .PHONY: run test install install-test assets browser elasticsearch lint seed
 
 run: install assets seed  ## Install, load the sample data and serve on http://$(HOST):$(PORT)
-	$(BIN)/directory run --host $(HOST) --port $(PORT)
+	DIRECTORY_SECURE_COOKIES=$${DIRECTORY_SECURE_COOKIES:-false} \
+		$(BIN)/directory run --host $(HOST) --port $(PORT)
 
 test: install-test assets browser elasticsearch lint  ## Install everything, run every test
 	$(BIN)/python -m pytest

@@ -5,6 +5,7 @@ import secrets
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import settings_from_environment
 from .extensions import babel, csrf, db
@@ -45,6 +46,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Sessions then last as long as the process: production sets DIRECTORY_SECRET_KEY.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
 
+    if app.config["PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
@@ -53,11 +56,12 @@ def create_app(test_config: dict | None = None) -> Flask:
             event.listen(db.engine, "connect", _sqlite_pragmas)
         app.extensions["directory.search"] = create_indexes(app.config, db.engine)
 
-    from . import api, auth, cli, health, web
+    from . import admin, api, auth, cli, health, web
 
     auth.init_app(app)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(web.blueprint)
+    app.register_blueprint(admin.blueprint)
     cli.register(app)
     return app

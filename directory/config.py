@@ -41,6 +41,9 @@ def settings_from_environment(instance_path: str) -> dict:
         "SMTP_USERNAME": env.get("SMTP_USERNAME"),
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD"),
         "MAIL_FROM": env.get("MAIL_FROM", "annuaire@localhost"),
+        # Behind a reverse proxy: trust its X-Forwarded-For/-Proto (throttling by address).
+        "PROXY_FIX": _flag(env.get("PROXY_FIX", "false")),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "16")) * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag(env.get("SECURE_COOKIES", "true")),

@@ -165,6 +165,15 @@ def _usable_token(token: str) -> PasswordResetToken:
     return row
 
 
+def reset_token_usable(token: str) -> bool:
+    """Whether a reset link can still be used (not spent, not expired)."""
+    try:
+        _usable_token(token)
+    except InvalidResetToken:
+        return False
+    return True
+
+
 def reset_password(token: str, password: str) -> User:
     """Set a new password with a valid token; the token and the account's failures are spent."""
     row = _usable_token(token)

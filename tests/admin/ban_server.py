@@ -1,0 +1,112 @@
+"""A local HTTP server speaking the Base Adresse Nationale API (GET /search/?q=…), so that
+geocoding is tested through geopy's real BANFrance client without the Internet."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+# What api-adresse.data.gouv.fr answers for these queries (trimmed to one feature).
+KNOWN = {
+    "48 rue de la roquette 75011": {
+        "label": "48 Rue de la Roquette 75011 Paris",
+        "score": 0.9731,
+        "housenumber": "48",
+        "id": "75111_8284_00048",
+        "name": "48 Rue de la Roquette",
+        "postcode": "75011",
+        "citycode": "75111",
+        "city": "Paris",
+        "district": "Paris 11e Arrondissement",
+        "context": "75, Paris, Île-de-France",
+        "type": "housenumber",
+        "street": "Rue de la Roquette",
+        "coordinates": [2.373429, 48.855425],
+    },
+    "zzzz": {
+        "label": "Rue Zazie 13013 Marseille",
+        "score": 0.21,
+        "name": "Rue Zazie",
+        "postcode": "13013",
+        "citycode": "13213",
+        "city": "Marseille",
+        "type": "street",
+        "coordinates": [5.43, 43.33],
+    },
+}
+
+
+def feature_collection(query: str, limit: int) -> dict:
+    found = KNOWN.get(" ".join(query.lower().split()))
+    features = []
+    if found:
+        properties = {k: v for k, v in found.items() if k != "coordinates"}
+        x, y = found["coordinates"]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [x, y]},
+                "properties": properties | {"x": 652000.0, "y": 6862000.0, "importance": 0.7},
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "version": "draft",
+        "features": features[:limit],
+        "attribution": "BAN",
+        "licence": "ETALAB-2.0",
+        "query": query,
+        "limit": limit,
+    }
+
+
+class BanHandler(BaseHTTPRequestHandler):
+    """Answers like the BAN; each server subclasses it with its own list of queries."""
+
+    queries: list[str]
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        params = parse_qs(url.query)
+        if url.path.rstrip("/") != "/search":
+            self.answer(404, {"code": 404, "message": "Not found"})
+            return
+        query = params.get("q", [""])[0]
+        self.queries.append(query)
+        if len(query.strip()) < 3:
+            message = "q must contain between 3 and 200 chars and start with a number or a letter"
+            self.answer(400, {"code": 400, "detail": [message], "message": "Failed parsing query"})
+            return
+        self.answer(200, feature_collection(query, int(params.get("limit", ["5"])[0])))
+
+    def answer(self, status: int, body: dict) -> None:
+        payload = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args) -> None:
+        """Quiet."""
+
+
+class BanServer:
+    def __init__(self):
+        self.queries: list[str] = []
+        handler = type("Handler", (BanHandler,), {"queries": self.queries})
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_port}"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()

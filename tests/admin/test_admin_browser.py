@@ -1,0 +1,179 @@
+"""The admin area in a real browser: Debian's Chromium driven by Playwright, against the
+application served over HTTP on a temporary database."""
+
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from directory.extensions import db
+from directory.models import Membership, Service
+from directory.services import accounts
+
+from .admin_sample import ACCOUNTS, EDITOR_A, EDITOR_A2, PASSWORD, SERVICES, STRUCTURES
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+EDIT_FLE = "/admin/services/fle-a"
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    def log_request(self, *args) -> None:
+        """No log line per request."""
+
+
+@pytest.fixture
+def served(tmp_path, request, load):
+    """The application on a real local HTTP server (plain HTTP: no Secure cookies)."""
+    app = request.getfixturevalue("app")
+    app.config["SESSION_COOKIE_SECURE"] = False
+    load(STRUCTURES, SERVICES)
+    with app.app_context():
+        for email, (role, structure_ids) in ACCOUNTS.items():
+            user = accounts.create_user(email, PASSWORD, role)
+            db.session.add_all(Membership(user_id=user.id, structure_id=s) for s in structure_ids)
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's Chromium is missing: run `make browser` (apt-get install chromium).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    contexts = []
+
+    def new_page(javascript: bool = True):
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, locale="fr-FR", java_script_enabled=javascript
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield new_page
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page, base_url: str, email: str) -> None:
+    page.goto(base_url + "/admin/connexion")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
+
+
+def save(page) -> None:
+    page.locator("#formulaire-service").get_by_role("button", name="Enregistrer").click()
+
+
+def test_an_editor_edits_a_service_and_finds_it_in_public_search_at_once(served, new_page):
+    _app, base_url = served
+    page = new_page(javascript=False)  # the whole admin works without JavaScript
+    sign_in(page, base_url, EDITOR_A)
+    page.locator(".structures-table").get_by_role("link", name="Association A").click()
+    page.locator(".services-table").get_by_role("link", name="Cours de français du soir").click()
+    expect(page).to_have_url(base_url + EDIT_FLE)
+    page.locator("#champ-description").fill("Cours de français et atelier couture, le soir.")
+    save(page)
+    expect(page.locator(".fr-alert--success")).to_have_text("Service enregistré.")
+
+    page.goto(base_url + "/?q=couture")
+    expect(page.locator("#resultats-titre")).to_have_text("1 service trouvé")
+    expect(page.locator(".fr-card__title")).to_have_text(["Cours de français du soir"])
+
+
+def test_the_second_of_two_editors_is_refused_and_sees_the_first_ones_changes(served, new_page):
+    app, base_url = served
+    first, second = new_page(), new_page()
+    sign_in(first, base_url, EDITOR_A)
+    sign_in(second, base_url, EDITOR_A2)
+    first.goto(base_url + EDIT_FLE)
+    second.goto(base_url + EDIT_FLE)
+
+    first.locator("#champ-nom").fill("Cours de français du mardi soir")
+    save(first)
+    expect(first.locator(".fr-alert--success")).to_have_text("Service enregistré.")
+
+    second.locator("#champ-description").fill("Ma description, écrite sans voir l'autre.")
+    save(second)
+    conflict = second.locator("#conflit")
+    expect(conflict).to_contain_text("modifiée par quelqu'un d'autre")
+    expect(conflict.locator("tbody tr").first).to_contain_text(EDITOR_A)
+    expect(conflict).to_contain_text("Cours de français du mardi soir")
+    expect(second.locator("#champ-description")).to_have_value(
+        "Ma description, écrite sans voir l'autre."
+    )
+    with app.app_context():
+        service = db.session.get(Service, "fle-a")
+        assert service.nom == "Cours de français du mardi soir"
+        assert service.description.startswith("Des cours de français")
+
+
+def test_a_script_in_a_description_stays_inert_text_everywhere(served, new_page):
+    _app, base_url = served
+    page = new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    sign_in(page, base_url, EDITOR_A)
+    page.goto(base_url + EDIT_FLE)
+    script = "<script>window.pwned = true; alert('xss')</script> Cours du soir, sans piège."
+    page.locator("#champ-description").fill(script)
+    save(page)
+    expect(page.locator(".fr-alert--success")).to_have_text("Service enregistré.")
+
+    page.goto(base_url + EDIT_FLE)
+    expect(page.locator("#champ-description")).to_have_value(script)
+    expect(page.locator(".audit-trail")).to_contain_text("<script>window.pwned")
+
+    page.goto(base_url + "/services/fle-a")
+    expect(page.locator(".service-sheet")).to_contain_text("<script>window.pwned = true;")
+
+    page.goto(base_url + "/?q=piège")
+    expect(page.locator(".fr-card__desc")).to_contain_text("<script>window.pwned")
+
+    assert dialogs == []
+    assert page.evaluate("window.pwned") is None
+
+
+def test_a_form_posted_without_its_csrf_token_is_rejected(served, new_page):
+    app, base_url = served
+    page = new_page()
+    sign_in(page, base_url, EDITOR_A)
+    page.goto(base_url + EDIT_FLE)
+    page.evaluate(
+        "document.querySelectorAll('#formulaire-service input[name=csrf_token]')"
+        ".forEach(input => input.remove())"
+    )
+    page.locator("#champ-nom").fill("Renommé sans jeton")
+    with page.expect_response(base_url + EDIT_FLE) as answer:
+        save(page)
+    assert answer.value.status == 400
+    expect(page.get_by_role("heading", level=1)).to_have_text("Formulaire refusé")
+    with app.app_context():
+        assert db.session.get(Service, "fle-a").nom == "Cours de français du soir"

@@ -1,37 +1,19 @@
 """The admin area in a real browser: Debian's Chromium driven by Playwright, against the
 application served over HTTP on a temporary database."""
 
-import threading
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import WSGIRequestHandler, make_server
+from playwright.sync_api import expect
 
 from directory.extensions import db
 from directory.models import Membership, Service
 from directory.services import accounts
+from tests.browser import launch_chromium, new_context, serve
 
 from .admin_sample import ACCOUNTS, EDITOR_A, EDITOR_A2, PASSWORD, SERVICES, STRUCTURES
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 EDIT_FLE = "/admin/services/fle-a"
-
-
-class QuietRequestHandler(WSGIRequestHandler):
-    def log_request(self, *args) -> None:
-        """No log line per request."""
 
 
 @pytest.fixture
@@ -45,22 +27,14 @@ def served(tmp_path, request, load):
             user = accounts.create_user(email, PASSWORD, role)
             db.session.add_all(Membership(user_id=user.id, structure_id=s) for s in structure_ids)
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serve(app) as base_url:
+        yield app, base_url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's Chromium is missing: run `make browser` (apt-get install chromium).")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with launch_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -68,10 +42,7 @@ def new_page(browser):
     contexts = []
 
     def new_page(javascript: bool = True):
-        context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, locale="fr-FR", java_script_enabled=javascript
-        )
-        context.set_default_timeout(10_000)
+        context = new_context(browser, javascript)
         contexts.append(context)
         return context.new_page()
 

@@ -3,36 +3,20 @@ application served over HTTP from a temporary database loaded by the import serv
 
 import json
 import re
-import threading
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import WSGIRequestHandler, make_server
+from playwright.sync_api import expect
 
 from directory.services import transfer
+from tests.browser import launch_chromium, new_context, serve
 from tests.conftest import make_app
 from tests.web.web_sample import SERVICES, STRUCTURES
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT = Path("/tmp/search.png")
 FLE_TITLE = "Cours de français langue étrangère pour débutants"
-
-
-class QuietRequestHandler(WSGIRequestHandler):
-    def log_request(self, *args) -> None:
-        """Requests are what the assertions look at; no need for a log line each."""
 
 
 @pytest.fixture(scope="module")
@@ -47,28 +31,19 @@ def base_url(tmp_path_factory, request):
         plan = transfer.validate(raw)
         assert not errors and plan.ok, [str(e) for e in errors + plan.errors]
         transfer.apply(plan)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serve(app) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's Chromium is missing: run `make browser` (apt-get install chromium).")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with launch_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    context.set_default_timeout(10_000)
+    context = new_context(browser)
     yield context.new_page()
     context.close()
 
@@ -118,10 +93,7 @@ def tick(page, input_id: str) -> None:
 
 
 def test_the_search_works_without_javascript(browser, base_url):
-    context = browser.new_context(
-        java_script_enabled=False, viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(10_000)
+    context = new_context(browser, javascript=False)
     page = context.new_page()
     try:
         page.goto(base_url + "/")

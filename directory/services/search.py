@@ -11,7 +11,7 @@ from .. import referentials as ref
 from ..extensions import db
 from ..models import Service, Structure
 from ..search.query import TERM_FILTERS, SearchQuery
-from .indexing import search_backend
+from .indexing import pending_count, search_backend, sync_outbox
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,9 @@ def label_facets(
 
 def search_services(query: SearchQuery) -> SearchResult:
     page = search_backend().search(query)
+    if not page.degraded and pending_count():
+        # The index answers again: catch up on the changes queued while it was down.
+        sync_outbox()
     ids = [hit.service_id for hit in page.hits]
     services = db.session.scalars(
         select(Service).where(Service.id.in_(ids)).options(selectinload(Service.structure))

@@ -128,6 +128,22 @@ def test_reindex_under_continuous_searching_fails_no_search(app, tmp_path):
     assert len(client.indices.get_alias(name=alias)) == 1
 
 
+def test_the_queue_catches_up_by_itself_once_the_node_answers(restartable_node, tmp_path, request):
+    app = make_app(tmp_path / "db.sqlite3", "elasticsearch", request, es_url=restartable_node)
+    client = app.test_client()
+    es_script("es-stop")
+    try:
+        result = import_file(app, tmp_path, [structure()], [service("a", nom="Atelier tricot")])
+        assert result.exit_code == 0, result.output
+    finally:
+        es_script("es-start")
+    search(client)  # the first search after the outage drains the queue
+    with app.app_context():
+        assert db.session.query(SearchOutbox).count() == 0
+    fresh = search(client, q="tricot")
+    assert ids(fresh) == ["a"] and "X-Search-Degraded" not in fresh.headers
+
+
 def test_a_late_older_write_cannot_overwrite_a_newer_one(app, tmp_path, client):
     assert (
         import_file(app, tmp_path, [structure()], [service("a", nom="Ancien nom")]).exit_code == 0

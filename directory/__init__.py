@@ -45,6 +45,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         # Sessions then last as long as the process: production sets DIRECTORY_SECRET_KEY.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
+        if not app.testing:
+            app.logger.warning(
+                "DIRECTORY_SECRET_KEY is not set: a random key is used, so sessions end when "
+                "this process stops and differ between processes. Set it in production."
+            )
 
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)

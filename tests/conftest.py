@@ -4,13 +4,16 @@ Search tests run against both backends; the Elasticsearch one is a real local no
 (scripts/es-start, started here when it is not already answering).
 """
 
+import email
 import json
 import os
+import socket
 import subprocess
 import uuid
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from elasticsearch import Elasticsearch
 
 from directory import create_app
@@ -108,3 +111,31 @@ def load(app, tmp_path):
             transfer.apply(plan)
 
     return load
+
+
+class Inbox:
+    """An SMTP server's mailbox: every message it accepted, parsed."""
+
+    def __init__(self):
+        self.messages: list[email.message.Message] = []
+
+    async def handle_DATA(self, _server, _session, envelope) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_inbox(app) -> Inbox:
+    """A real SMTP server on loopback, and the application configured to send through it."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app.config |= {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": controller.port, "SMTP_STARTTLS": False}
+    yield inbox
+    controller.stop()

@@ -75,7 +75,7 @@ def _reset_link(token: str) -> str:
 def _send_reset_link(email: str) -> None:
     """Mail a link when the account exists; failures are logged, never shown (the page
     must say the same thing whether the account exists or not)."""
-    token = accounts.start_password_reset(email)
+    token = accounts.start_password_reset(email, request.remote_addr or "-")
     if token is None:
         return
     minutes = current_app.config["PASSWORD_RESET_SECONDS"] // 60
@@ -96,15 +96,21 @@ def _send_reset_link(email: str) -> None:
 def forgotten_password():
     sent = request.method == "POST"
     email = request.form.get("email", "").strip()
+    status, retry_after = 200, None
     if sent and mail_configured() and email:
-        _send_reset_link(email)
-    return render_template(
+        try:
+            _send_reset_link(email)
+        except accounts.LoginThrottled as throttled:
+            status, retry_after = 429, throttled.retry_after
+    page = render_template(
         "admin/forgotten_password.html",
-        sent=sent,
+        sent=sent and status == 200,
         email=email,
         mail_configured=mail_configured(),
         minutes=current_app.config["PASSWORD_RESET_SECONDS"] // 60,
+        retry_minutes=None if retry_after is None else -(-retry_after // 60),
     )
+    return page, status
 
 
 def _invalid_reset_link():

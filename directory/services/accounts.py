@@ -81,8 +81,12 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+def _window() -> timedelta:
+    return timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+
+
 def _window_start() -> datetime:
-    return utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    return utcnow() - _window()
 
 
 def _failures(column, value) -> tuple[int, datetime | None]:
@@ -99,16 +103,24 @@ def _retry_after(oldest: datetime) -> int:
     return max(1, int((oldest + window - utcnow()).total_seconds()))
 
 
+def _check_limit(column, value: str, limit: int) -> None:
+    count, oldest = _failures(column, value)
+    if count >= limit:
+        raise LoginThrottled(_retry_after(oldest))
+
+
+def check_address(address: str) -> None:
+    """Refuse a client address that failed too often (logins, reset requests)."""
+    _check_limit(
+        LoginAttempt.address, address, current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    )
+
+
 def check_throttle(email: str, address: str) -> None:
     """Refuse to even try a password when this account or address failed too often."""
-    config = current_app.config
-    for column, value, limit in (
-        (LoginAttempt.email, normalise_email(email), config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
-        (LoginAttempt.address, address, config["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
-    ):
-        count, oldest = _failures(column, value)
-        if count >= limit:
-            raise LoginThrottled(_retry_after(oldest))
+    limit = current_app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    _check_limit(LoginAttempt.email, normalise_email(email), limit)
+    check_address(address)
 
 
 def authenticate(email: str, password: str, address: str) -> User:
@@ -135,10 +147,21 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_password_reset(email: str) -> str | None:
-    """A one-time token for the account, or None when there is no such active account."""
+MAX_RESET_LINKS_PER_WINDOW = 3
+
+
+def start_password_reset(email: str, address: str | None = None) -> str | None:
+    """A one-time token for the account, or None when there is no such active account.
+
+    Requested from the web (``address`` given), requests count against that address like
+    failed logins, and an account gets at most a few links per window (no mail bombing).
+    """
+    if address is not None:
+        check_address(address)
+        db.session.add(LoginAttempt(email=f"reset:{normalise_email(email)}", address=address))
+        db.session.commit()
     user = find_user(email)
-    if user is None or not user.active:
+    if user is None or not user.active or _recent_links(user) >= MAX_RESET_LINKS_PER_WINDOW:
         return None
     token = secrets.token_urlsafe(32)
     lifetime = timedelta(seconds=current_app.config["PASSWORD_RESET_SECONDS"])
@@ -149,6 +172,15 @@ def start_password_reset(email: str) -> str | None:
     )
     db.session.commit()
     return token
+
+
+def _recent_links(user: User) -> int:
+    lifetime = timedelta(seconds=current_app.config["PASSWORD_RESET_SECONDS"])
+    query = select(func.count()).where(
+        PasswordResetToken.user_id == user.id,
+        PasswordResetToken.expires_at > utcnow() + lifetime - _window(),
+    )
+    return db.session.scalar(query)
 
 
 def _usable_token(token: str) -> PasswordResetToken:

@@ -92,3 +92,14 @@ def test_create_user_validation(app, email, password, role, field):
     with app.app_context(), pytest.raises(ValidationError) as error:
         accounts.create_user(email, password, role)
     assert field in error.value.messages
+
+
+def test_reset_requests_are_throttled_per_address_and_per_account(app, owner):
+    with app.app_context():
+        tokens = [accounts.start_password_reset(owner, "198.51.100.1") for _ in range(4)]
+        assert all(tokens[:3]) and tokens[3] is None  # at most three links per window
+        for n in range(app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] - 4):
+            accounts.start_password_reset(f"inconnu{n}@exemple.fr", "198.51.100.1")
+        with pytest.raises(accounts.LoginThrottled):
+            accounts.start_password_reset(owner, "198.51.100.1")
+        assert accounts.start_password_reset(owner) is None  # the account's quota still holds

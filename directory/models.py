@@ -2,7 +2,8 @@
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from .extensions import db
@@ -62,9 +63,15 @@ class Structure(ListingMixin, db.Model):
         back_populates="structure", order_by="Service.nom"
     )
 
-    @property
+    @hybrid_property
     def is_published(self) -> bool:
+        """Public: published by its partner and approved by the coordination (also in SQL)."""
         return self.statut_publication == "publie" and self.approuvee
+
+    @is_published.inplace.expression
+    @classmethod
+    def _is_published_expression(cls):
+        return and_(cls.statut_publication == "publie", cls.approuvee)
 
 
 class Service(ListingMixin, db.Model):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..extensions import db
 from ..models import SearchOutbox, Service, Structure
+from ..referentials import PUBLIE
 from ..search import SearchIndexes
 from ..search.documents import build_document
 from ..search.query import SearchUnavailable
@@ -33,11 +34,7 @@ def visible_services_query():
     return (
         select(Service)
         .join(Service.structure)
-        .where(
-            Service.statut_publication == "publie",
-            Structure.statut_publication == "publie",
-            Structure.approuvee,
-        )
+        .where(Service.statut_publication == PUBLIE, Structure.is_published)
         .options(selectinload(Service.structure))
         .order_by(Service.id)
     )

@@ -5,7 +5,6 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Service, Structure
-from ..referentials import PUBLIE
 
 
 def visible_service(service_id: str) -> Service | None:
@@ -19,7 +18,7 @@ def published_structure(structure_id: str) -> Structure | None:
 
 
 def published_structures(page: int, size: int) -> tuple[int, list[Structure]]:
-    published = select(Structure).where(Structure.statut_publication == PUBLIE, Structure.approuvee)
+    published = select(Structure).where(Structure.is_published)
     total = db.session.scalar(select(func.count()).select_from(published.subquery()))
     rows = db.session.scalars(
         published.order_by(Structure.nom, Structure.id).offset((page - 1) * size).limit(size)
@@ -28,7 +27,5 @@ def published_structures(page: int, size: int) -> tuple[int, list[Structure]]:
 
 
 def signatories() -> list[Structure]:
-    query = select(Structure).where(
-        Structure.signataire, Structure.statut_publication == PUBLIE, Structure.approuvee
-    )
+    query = select(Structure).where(Structure.signataire, Structure.is_published)
     return list(db.session.scalars(query.order_by(Structure.nom)))

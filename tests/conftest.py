@@ -21,6 +21,8 @@ from directory.extensions import db
 from directory.services import transfer
 from directory.services.indexing import search_backend
 
+from .ban_server import BanServer
+
 BACKENDS = ("embedded", "elasticsearch")
 ELASTICSEARCH_URL = os.environ.get("DIRECTORY_TEST_ELASTICSEARCH_URL", "http://127.0.0.1:9200")
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,3 +141,11 @@ def smtp_inbox(app) -> Inbox:
     app.config |= {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": controller.port, "SMTP_STARTTLS": False}
     yield inbox
     controller.stop()
+
+
+@pytest.fixture
+def ban(app) -> BanServer:
+    """A local server speaking the BAN API, and the application geocoding through it."""
+    with BanServer() as server:
+        app.config["BAN_URL"] = server.url
+        yield server

@@ -72,18 +72,27 @@ def _geolocate(state: FormState) -> None:
     if not address.strip():
         state.notice = ("warning", _("Saisissez d'abord l'adresse à géolocaliser."))
         return
-    found = geocoding.geocode(address, values.get("code_postal") or None)
-    if found is None:
+    try:
+        place = geocoding.geocode(address, values.get("code_postal") or None)
+    except geocoding.GeocodingUnavailable:
         state.notice = (
             "error",
             _(
-                "Adresse introuvable dans la Base Adresse Nationale, ou service de "
-                "géolocalisation indisponible. Vérifiez l'adresse, ou saisissez la latitude et "
-                "la longitude à la main."
+                "Le service de géolocalisation est indisponible. Réessayez plus tard, ou "
+                "saisissez la latitude et la longitude à la main."
             ),
         )
         return
-    latitude, longitude, label = found
+    if place is None:
+        state.notice = (
+            "error",
+            _(
+                "Adresse introuvable dans la Base Adresse Nationale. Vérifiez l'adresse, ou "
+                "saisissez la latitude et la longitude à la main."
+            ),
+        )
+        return
+    latitude, longitude, label = place.latitude, place.longitude, place.label
     values["latitude"], values["longitude"] = str(round(latitude, 6)), str(round(longitude, 6))
     state.notice = (
         "success",

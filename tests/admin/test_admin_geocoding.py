@@ -1,37 +1,23 @@
 """Addresses geocoded with geopy's BANFrance against a local server that speaks the BAN API,
 and the "Géolocaliser" button of the forms, with its manual fallback."""
 
-import socket
-
 import pytest
 
 from directory.extensions import db
 from directory.models import Service
-from directory.services.geocoding import geocode
+from directory.services.geocoding import GeocodingUnavailable, Place, geocode
 
+from ..ban_server import unused_port_url
 from .admin_sample import EDITOR_A
-from .ban_server import BanServer
 from .pages import form_values, page_of, submit
-
-
-@pytest.fixture
-def ban(app):
-    with BanServer() as server:
-        app.config["BAN_URL"] = server.url
-        yield server
-
-
-def unused_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 class TestGeocode:
     def test_an_address_gets_the_bans_coordinates_and_label(self, app, ban):
         with app.app_context():
             found = geocode("48 rue de la Roquette", "75011")
-        assert found == (48.855425, 2.373429, "48 Rue de la Roquette 75011 Paris")
+        assert found == Place(48.855425, 2.373429, "48 Rue de la Roquette 75011 Paris", "75111")
+        assert found.arrondissement == 11
         assert ban.queries == ["48 rue de la Roquette 75011"]
 
     def test_unknown_or_doubtful_addresses_give_nothing(self, app, ban):
@@ -41,10 +27,10 @@ class TestGeocode:
             assert geocode("ab") is None  # too short for the BAN: not even asked
         assert ban.queries == ["1 place de Nulle Part", "zzzz"]
 
-    def test_an_unreachable_ban_gives_nothing(self, app):
+    def test_an_unreachable_ban_is_told_apart_from_an_unknown_address(self, app):
         app.config["BAN_URL"] = unused_port_url()
-        with app.app_context():
-            assert geocode("48 rue de la Roquette", "75011") is None
+        with app.app_context(), pytest.raises(GeocodingUnavailable):
+            geocode("48 rue de la Roquette", "75011")
 
 
 EDIT_FLE = "/admin/services/fle-a"
@@ -89,7 +75,8 @@ class TestGeolocateButton:
         client = signed_in(EDITOR_A)
         page = page_of(submit(client, EDIT_FLE, "formulaire-service", ADDRESS, "geolocaliser"))
         assert (
-            "service de géolocalisation indisponible" in page.find(id="localisation-message").text
+            "service de géolocalisation est indisponible"
+            in page.find(id="localisation-message").text
         )
 
     def test_manual_coordinates_are_validated(self, signed_in):

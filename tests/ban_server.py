@@ -2,6 +2,7 @@
 geocoding is tested through geopy's real BANFrance client without the Internet."""
 
 import json
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -23,6 +24,35 @@ KNOWN = {
         "street": "Rue de la Roquette",
         "coordinates": [2.373429, 48.855425],
     },
+    "30 rue de tanger 75019": {
+        "label": "30 Rue de Tanger 75019 Paris",
+        "score": 0.9652,
+        "housenumber": "30",
+        "id": "75119_9186_00030",
+        "name": "30 Rue de Tanger",
+        "postcode": "75019",
+        "citycode": "75119",
+        "city": "Paris",
+        "district": "Paris 19e Arrondissement",
+        "context": "75, Paris, Île-de-France",
+        "type": "housenumber",
+        "street": "Rue de Tanger",
+        "coordinates": [2.371, 48.8848],
+    },
+    "1 place de l'hotel de ville 93200 saint-denis": {
+        "label": "1 Place de l'Hôtel de Ville 93200 Saint-Denis",
+        "score": 0.9311,
+        "housenumber": "1",
+        "id": "93066_4420_00001",
+        "name": "1 Place de l'Hôtel de Ville",
+        "postcode": "93200",
+        "citycode": "93066",
+        "city": "Saint-Denis",
+        "context": "93, Seine-Saint-Denis, Île-de-France",
+        "type": "housenumber",
+        "street": "Place de l'Hôtel de Ville",
+        "coordinates": [2.3574, 48.9358],
+    },
     "zzzz": {
         "label": "Rue Zazie 13013 Marseille",
         "score": 0.21,
@@ -37,7 +67,7 @@ KNOWN = {
 
 
 def feature_collection(query: str, limit: int) -> dict:
-    found = KNOWN.get(" ".join(query.lower().split()))
+    found = KNOWN.get(" ".join(query.lower().replace(",", " ").split()))
     features = []
     if found:
         properties = {k: v for k, v in found.items() if k != "coordinates"}
@@ -110,3 +140,10 @@ class BanServer:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join()
+
+
+def unused_port_url() -> str:
+    """The address of a port where nothing listens: a BAN that cannot be reached."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"

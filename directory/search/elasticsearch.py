@@ -122,16 +122,18 @@ def search_body(query: SearchQuery) -> dict:
     main = {"bool": {"filter": plain_filters(query)}}
     if groups:
         main["bool"]["must"] = [text_clause(groups)]
-    return {
+    body = {
         "query": main,
         "post_filter": {"bool": {"filter": list(filters.values())}},
-        "aggs": facet_aggregations(filters),
         "sort": sort_clause(query, bool(groups)),
         "from": query.offset,
         "size": query.size,
         "track_total_hits": True,
         "_source": ["location"],
     }
+    if query.facets:
+        body["aggs"] = facet_aggregations(filters)
+    return body
 
 
 def to_source(document: SearchDocument) -> dict:
@@ -255,12 +257,14 @@ class ElasticsearchBackend:
     def search(self, query: SearchQuery) -> SearchPage:
         response = self.client.search(index=self.alias, body=search_body(query))
         hits = [self._hit(hit, query) for hit in response["hits"]["hits"]]
+        aggregations = response.get("aggregations", {})
         facets = {
             name: {
                 b["key_as_string"] if "key_as_string" in b else str(b["key"]): b["doc_count"]
-                for b in response["aggregations"][name]["values"]["buckets"]
+                for b in aggregations[name]["values"]["buckets"]
             }
             for name in TERM_FILTERS
+            if name in aggregations
         }
         return SearchPage(hits=hits, total=response["hits"]["total"]["value"], facets=facets)
 

@@ -163,7 +163,10 @@ class EmbeddedBackend:
         clauses = build_clauses(query, fts)
         with self.engine.connect() as connection:
             total, hits = self._hits(connection, query, clauses, fts)
-            facets = {field: self._facet(connection, field, clauses) for field in TERM_FILTERS}
+            facets = {
+                field: self._facet(connection, field, clauses)
+                for field in (TERM_FILTERS if query.facets else ())
+            }
         return SearchPage(hits=hits, total=total, facets=facets)
 
     def _hits(self, connection: Connection, query: SearchQuery, clauses, fts):

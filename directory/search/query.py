@@ -38,6 +38,8 @@ class SearchQuery:
     sort: str | None = None
     page: int = 1
     size: int = DEFAULT_SIZE
+    # False when only the hits and the total are wanted (no facet counts to compute).
+    facets: bool = True
 
     @property
     def effective_sort(self) -> str:

@@ -35,6 +35,10 @@ def settings_from_environment(instance_path: str) -> dict:
         "PASSWORD_RESET_SECONDS": int(env.get("PASSWORD_RESET_SECONDS", "3600")),
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         "BAN_URL": env.get("BAN_URL", "https://api-adresse.data.gouv.fr"),
+        # Background map of the result maps, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png;
+        # none by default: the markers are drawn on a plain background.
+        "MAP_TILES_URL": env.get("MAP_TILES_URL"),
+        "MAP_ATTRIBUTION": env.get("MAP_ATTRIBUTION"),
         "SMTP_HOST": env.get("SMTP_HOST"),
         "SMTP_PORT": int(env.get("SMTP_PORT", "587")),
         "SMTP_STARTTLS": _flag(env.get("SMTP_STARTTLS", "true")),
@@ -47,6 +51,12 @@ def settings_from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag(env.get("SECURE_COOKIES", "true")),
+        # The signatories of the SPE orientation (DESIGN.md §7): their structure ids.
+        "SPE_STRUCTURES": {
+            "mission-locale": env.get("SPE_MISSION_LOCALE", "mission-locale-paris"),
+            "cap-emploi": env.get("SPE_CAP_EMPLOI", "cap-emploi-75"),
+            "france-travail": env.get("SPE_FRANCE_TRAVAIL", "france-travail-paris"),
+        },
         "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LOCALE", "fr"),
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
     }

@@ -76,6 +76,43 @@ PARIS_WIDE_ZONES = {"75056", "75", "11", "200054781", "france", "99100"}
 CODE_POSTAUX = {f"750{n:02d}": n for n in range(1, 21)} | {"75116": 16}
 
 
+# Where each arrondissement's town hall stands (lat, lon): the reference point for "nearest"
+# when only the arrondissement of a person is known.
+ARRONDISSEMENT_CENTRES = {
+    1: (48.8603, 2.3410),
+    2: (48.8667, 2.3404),
+    3: (48.8630, 2.3601),
+    4: (48.8566, 2.3541),
+    5: (48.8462, 2.3444),
+    6: (48.8510, 2.3327),
+    7: (48.8566, 2.3201),
+    8: (48.8775, 2.3179),
+    9: (48.8722, 2.3404),
+    10: (48.8719, 2.3577),
+    11: (48.8575, 2.3799),
+    12: (48.8404, 2.3876),
+    13: (48.8320, 2.3556),
+    14: (48.8332, 2.3265),
+    15: (48.8414, 2.3000),
+    16: (48.8637, 2.2769),
+    17: (48.8843, 2.3221),
+    18: (48.8922, 2.3446),
+    19: (48.8829, 2.3818),
+    20: (48.8653, 2.3990),
+}
+
+# The public of the Paris agreement: these statuses, with a first permit under five years old.
+STATUTS_PROTOCOLE = (
+    "refugie",
+    "protection-subsidiaire",
+    "apatride",
+    "immigration-familiale",
+    "immigration-professionnelle",
+    "aps",
+)
+ANNEES_PROTOCOLE = 5
+
+
 def arrondissement_label(number: int) -> str:
     if number == 1:
         return str(_l("1er arrondissement"))

@@ -21,7 +21,7 @@ from directory.extensions import db
 from directory.services import transfer
 from directory.services.indexing import search_backend
 
-from .ban_server import BanServer
+from .ban_server import BanServer, unused_port_url
 
 BACKENDS = ("embedded", "elasticsearch")
 ELASTICSEARCH_URL = os.environ.get("DIRECTORY_TEST_ELASTICSEARCH_URL", "http://127.0.0.1:9200")
@@ -54,6 +54,8 @@ def make_app(database: Path, backend: str, request: pytest.FixtureRequest, es_ur
         # Cheap password hashing: the tests are about who may do what, not about argon2's cost.
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_KIB": 8192,
+        # No test may reach the Internet: the BAN is a local stand-in (the `ban` fixture).
+        "BAN_URL": unused_port_url(),
     }
     if backend == "elasticsearch":
         config |= {

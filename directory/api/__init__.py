@@ -123,4 +123,4 @@ def openapi():
     return jsonify(openapi_document())
 
 
-from . import writes  # noqa: E402, F401  (routes register on import)
+from . import orientation, writes  # noqa: E402, F401  (routes register on import)

@@ -61,3 +61,60 @@ class ErrorSchema(Schema):
 class ConflictSchema(ErrorSchema):
     revision = fields.Integer(required=True, metadata={"description": "Révision actuelle"})
     changes = fields.List(fields.Dict(), metadata={"description": "Les modifications de l'autre"})
+
+
+class CriterionSchema(Schema):
+    critere = fields.String(required=True, metadata={"description": "Critère du profil"})
+    texte = fields.String(required=True, metadata={"description": "Ce qu'en dit le service"})
+
+
+class OrientationMatchSchema(SearchItemSchema):
+    raisons = fields.List(
+        fields.Nested(CriterionSchema),
+        attribute="criteria",
+        metadata={"description": "Les critères du profil que le service remplit"},
+    )
+
+
+class NearMissSchema(SearchItemSchema):
+    manque = fields.List(
+        fields.Nested(CriterionSchema),
+        attribute="criteria",
+        metadata={"description": "Les critères (un ou deux) que le service ne remplit pas"},
+    )
+
+
+class WideningSchema(Schema):
+    critere = fields.String(required=True)
+    texte = fields.String(required=True)
+    total = fields.Integer(required=True)
+    url = fields.String(required=True, metadata={"description": "La recherche élargie"})
+
+
+class BarrierSchema(Schema):
+    frein = fields.String(required=True)
+    label = fields.String(required=True)
+    total = fields.Integer(required=True, metadata={"description": "Services qui conviennent"})
+    items = fields.List(fields.Nested(OrientationMatchSchema), required=True)
+    presque = fields.List(fields.Nested(NearMissSchema), required=True)
+    voir_tout = fields.String(required=True, metadata={"description": "La recherche complète"})
+    elargissements = fields.List(fields.Nested(WideningSchema), required=True)
+
+
+class SpeSchema(Schema):
+    structure = fields.String(allow_none=True, metadata={"description": "Signataire du SPE"})
+    alternative = fields.String(allow_none=True)
+    raison = fields.String(required=True)
+    agence = fields.Nested(ServiceWithStructureSchema, allow_none=True)
+    dans_le_public = fields.Boolean(
+        allow_none=True,
+        metadata={"description": "Public du protocole ; null quand statut ou année manquent"},
+    )
+    explication = fields.String(required=True)
+
+
+class OrientationResponseSchema(Schema):
+    profil = fields.Dict(required=True, metadata={"description": "Le profil validé"})
+    spe = fields.Nested(SpeSchema, required=True)
+    freins = fields.List(fields.Nested(BarrierSchema), required=True)
+    avertissements = fields.List(fields.String(), required=True)

@@ -83,7 +83,8 @@ def _thematique_labels(thematiques: list[str] | None) -> str:
     return " ".join(dict.fromkeys(labels))
 
 
-def build_document(service: Service) -> SearchDocument:
+def build_document(service: Service, with_text: bool = True) -> SearchDocument:
+    """The index document of a service; without its analysed text when only filters matter."""
     modes = service.modes_accueil or []
     on_site = not modes or ref.EN_PRESENTIEL in modes
     located = on_site and service.latitude is not None and service.longitude is not None
@@ -100,11 +101,15 @@ def build_document(service: Service) -> SearchDocument:
         remote=ref.A_DISTANCE in modes,
         nom_key=fold(service.nom),
         date_maj=service.date_maj.isoformat(),
-        text={
-            "nom": analysed_text(service.nom),
-            "structure_nom": analysed_text(service.structure.nom),
-            "description": analysed_text(service.description),
-            "thematiques": analysed_text(_thematique_labels(service.thematiques)),
-            "conditions": analysed_text(service.conditions_acces, service.publics_precisions),
-        },
+        text=_analysed_texts(service) if with_text else {},
     )
+
+
+def _analysed_texts(service: Service) -> dict[str, str]:
+    return {
+        "nom": analysed_text(service.nom),
+        "structure_nom": analysed_text(service.structure.nom),
+        "description": analysed_text(service.description),
+        "thematiques": analysed_text(_thematique_labels(service.thematiques)),
+        "conditions": analysed_text(service.conditions_acces, service.publics_precisions),
+    }

@@ -61,8 +61,9 @@ def create_app(test_config: dict | None = None) -> Flask:
             event.listen(db.engine, "connect", _sqlite_pragmas)
         app.extensions["directory.search"] = create_indexes(app.config, db.engine)
 
-    from . import admin, api, auth, cli, health, web
+    from . import admin, api, auth, cli, health, privacy, web
 
+    privacy.init_app(app)
     auth.init_app(app)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(health.blueprint)

@@ -1,4 +1,5 @@
-"""The State design system (DSFR), served from node_modules without copying it into git."""
+"""Front-end packages (the State design system, Leaflet), served from node_modules without
+copying them into git."""
 
 from pathlib import Path
 
@@ -6,9 +7,11 @@ from flask import abort, send_from_directory
 
 from . import blueprint
 
-DSFR_DIST = Path(__file__).resolve().parents[2] / "node_modules" / "@gouvfr" / "dsfr" / "dist"
-# Versioned by the package pin: a day of browser cache is safe and saves a round trip per page.
-DSFR_MAX_AGE = 24 * 3600
+NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
+DSFR_DIST = NODE_MODULES / "@gouvfr" / "dsfr" / "dist"
+LEAFLET_DIST = NODE_MODULES / "leaflet" / "dist"
+# Versioned by the package pins: a day of browser cache is safe and saves a round trip per page.
+PACKAGE_MAX_AGE = 24 * 3600
 
 
 def dsfr_available() -> bool:
@@ -16,12 +19,21 @@ def dsfr_available() -> bool:
     return (DSFR_DIST / "dsfr.min.css").is_file()
 
 
+def _package_file(dist: Path, filename: str):
+    """A file of a package's distribution (send_from_directory refuses paths leaving it)."""
+    if not dist.is_dir():
+        abort(404)
+    return send_from_directory(dist, filename, max_age=PACKAGE_MAX_AGE)
+
+
 @blueprint.get("/static/dsfr/<path:filename>")
 def dsfr_asset(filename: str):
-    """A file of the DSFR distribution (send_from_directory refuses paths leaving it)."""
-    if not DSFR_DIST.is_dir():
-        abort(404)
-    return send_from_directory(DSFR_DIST, filename, max_age=DSFR_MAX_AGE)
+    return _package_file(DSFR_DIST, filename)
+
+
+@blueprint.get("/static/leaflet/<path:filename>")
+def leaflet_asset(filename: str):
+    return _package_file(LEAFLET_DIST, filename)
 
 
 @blueprint.app_context_processor

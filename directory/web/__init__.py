@@ -10,8 +10,8 @@ blueprint = Blueprint("web", __name__)
 @blueprint.before_request
 def directory_access() -> None:
     """The directory's pages need an account when search is not public (assets never do)."""
-    if request.endpoint != "web.dsfr_asset":
+    if request.endpoint not in {"web.dsfr_asset", "web.leaflet_asset"}:
         require_search_access()
 
 
-from . import assets, errors, views, wording  # noqa: E402, F401  (routes register on import)
+from . import assets, errors, fiche, orientation, views, wording  # noqa: E402, F401  (routes register on import)

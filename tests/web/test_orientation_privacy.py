@@ -17,7 +17,7 @@ PROFILE = (
     "&langues=ti&freins=sante&rqth=true"
 )
 MARKERS = ("Tanger", "apatride", "premier_titre", "2023", "age=47", "langues=ti")
-PATHS = ("/api/v1/orientation",)
+PATHS = ("/orientation", "/api/v1/orientation")
 
 
 def test_redact_keeps_the_path_and_drops_the_profile():

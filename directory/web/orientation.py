@@ -66,10 +66,15 @@ def field_errors(error: ValidationError) -> dict[str, list[str]]:
 
 
 def ticked_services(found: Orientation, chosen: list[str]) -> set[str]:
-    """The services ticked for the sheet: the auditor's choice, else each barrier's best."""
+    """The services ticked for the sheet: the auditor's choice, else the best match of each
+    barrier (the next one when a service already ticked lifts two barriers)."""
     if chosen:
         return set(chosen)
-    return {result.items[0].service.id for result in found.barriers if result.items}
+    ticked: set[str] = set()
+    for result in found.barriers:
+        fresh = [m.service.id for m in result.items if m.service.id not in ticked]
+        ticked.update(fresh[:1])
+    return ticked
 
 
 def _page(args, **context):

@@ -10,6 +10,7 @@ from ..schemas.api import (
     ConflictSchema,
     ErrorSchema,
     FacetValueSchema,
+    OrientationResponseSchema,
     ReferentialValueSchema,
     SearchItemSchema,
     SearchResponseSchema,
@@ -18,6 +19,7 @@ from ..schemas.api import (
     StructureWithServicesSchema,
 )
 from ..schemas.listings import ServiceSchema, StructureSchema
+from ..schemas.orientation import ProfileSchema
 from ..schemas.search import SearchParamsSchema
 
 # Leaves first, so that nested schemas become references to these components.
@@ -33,6 +35,7 @@ COMPONENTS = {
     "ReferentialValue": ReferentialValueSchema,
     "Error": ErrorSchema,
     "Conflict": ConflictSchema,
+    "Orientation": OrientationResponseSchema,
 }
 ERRORS = {
     "400": "Paramètres ou champs invalides (un message par champ)",
@@ -100,6 +103,14 @@ def _read_paths() -> dict:
                 "Rechercher des services (filtres, facettes, tri, pagination)",
                 ("200", "SearchResponse", "Une page de résultats"),
                 [{"in": "query", "schema": SearchParamsSchema}],
+                errors=("400",),
+            )
+        },
+        "/api/v1/orientation": {
+            "get": _operation(
+                "Orienter une personne : son profil, ses freins → services, presque, SPE",
+                ("200", "Orientation", "L'orientation, frein par frein"),
+                [{"in": "query", "schema": ProfileSchema}],
                 errors=("400",),
             )
         },

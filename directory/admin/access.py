@@ -43,12 +43,12 @@ def signed_in_user() -> User:
     return user
 
 
-def safe_next(target: str | None) -> str | None:
-    """A local admin path to go back to, never another site (open redirect)."""
+def safe_next(target: str | None, prefix: str = "/admin") -> str | None:
+    """A local path under ``prefix`` to go back to, never another site (open redirect)."""
     if not target:
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/admin") or "\\" in target:
+    if parts.scheme or parts.netloc or not parts.path.startswith(prefix) or "\\" in target:
         return None
     return target.rstrip("?")
 

@@ -5,13 +5,13 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test assets browser elasticsearch lint seed
+.PHONY: run test install install-test assets translations pdf-libs browser elasticsearch lint seed
 
-run: install assets seed  ## Install, load the sample data and serve on http://$(HOST):$(PORT)
+run: install assets translations pdf-libs seed  ## Install, load the sample data and serve on http://$(HOST):$(PORT)
 	DIRECTORY_SECURE_COOKIES=$${DIRECTORY_SECURE_COOKIES:-false} \
 		$(BIN)/directory run --host $(HOST) --port $(PORT)
 
-test: install-test assets browser elasticsearch lint  ## Install everything, run every test
+test: install-test assets translations pdf-libs browser elasticsearch lint  ## Install everything, run every test
 	$(BIN)/python -m pytest
 
 $(BIN)/python:
@@ -34,6 +34,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
 assets: node_modules/.package-lock.json  ## The State design system (DSFR), from npm
+
+translations: install  ## Compile the gettext catalogues (the .mo files are never committed)
+	$(BIN)/pybabel -q compile -d directory/translations
+
+pdf-libs:  ## WeasyPrint's system libraries and fonts (Pango, DejaVu), from Debian
+	scripts/install-pdf-libs
 
 browser:  ## Debian's Chromium for the page tests (never a downloaded browser)
 	scripts/install-browser

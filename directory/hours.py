@@ -45,12 +45,17 @@ def _format_slot(slot: tuple[time, time], locale) -> str:
     return f"{start}–{end}"
 
 
+def _upper_first(text: str) -> str:
+    """Capitalised, leaving the rest as written (English day names keep their capitals)."""
+    return text[:1].upper() + text[1:]
+
+
 def _day_range(first: int, last: int, names) -> str:
     if first == last:
-        return names[first].capitalize()
+        return _upper_first(names[first])
     if last == first + 1:
-        return _("%(first)s et %(last)s", first=names[first], last=names[last]).capitalize()
-    return _("du %(first)s au %(last)s", first=names[first], last=names[last]).capitalize()
+        return _upper_first(_("%(first)s et %(last)s", first=names[first], last=names[last]))
+    return _upper_first(_("du %(first)s au %(last)s", first=names[first], last=names[last]))
 
 
 def describe(value: str | None, today: date | None = None) -> list[str]:

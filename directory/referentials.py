@@ -139,6 +139,11 @@ def _cldr_code(code: str) -> str:
     return _CLDR_LANGUAGE_ALIASES.get(code, code)
 
 
+def language_of_locale(name: str) -> str:
+    """The ISO 639 code of a CLDR locale name (``fa_AF`` is Dari, ``prs``)."""
+    return {cldr: code for code, cldr in _CLDR_LANGUAGE_ALIASES.items()}.get(name, name)
+
+
 def is_language(code: str) -> bool:
     return _cldr_code(code) in Locale("fr").languages
 

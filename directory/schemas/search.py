@@ -41,6 +41,14 @@ class SearchParamsSchema(Schema):
     structure = _many(validate=pattern(ID_PATTERN, _l("Identifiant de structure invalide.")))
     signataire = fields.Boolean(load_default=None, allow_none=True)
     rqth = fields.Boolean(load_default=None, allow_none=True)
+    publics_dedies = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "true : seulement les services dédiés à ce qui est demandé — dont "
+            "`publics` nomme l'une des valeurs choisies (ni `tous-publics` ni publics vides) "
+            "et, avec `rqth=true`, qui exigent une RQTH (`rqth_requise`)"
+        },
+    )
     age = fields.Integer(load_default=None, validate=between(0, 120))
     lat = fields.Float(load_default=None, validate=between(-90, 90))
     lon = fields.Float(load_default=None, validate=between(-180, 180))
@@ -92,6 +100,7 @@ class SearchParamsSchema(Schema):
             sort=data["sort"],
             page=data["page"],
             size=data["size"],
+            dedicated=data["publics_dedies"],
         )
 
 

@@ -73,6 +73,9 @@ def filter_terms(service: Service) -> dict[str, tuple[str, ...]]:
         "structure": (structure.id,),
         "signataire": (_flag(structure.signataire),),
         "rqth": ("true",) if service.rqth_requise else ("true", "false"),
+        # Read instead of the two above under publics_dedies (query.DEDICATED_FIELDS).
+        "publics_nommes": tuple(service.publics or ()),
+        "rqth_requise": (_flag(service.rqth_requise),),
     }
 
 

@@ -15,7 +15,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
 from .documents import SearchDocument
 from .geo import distance_km
-from .query import TERM_FILTERS, Hit, SearchPage, SearchQuery, SearchUnavailable
+from .query import INDEX_FIELDS, TERM_FILTERS, Hit, SearchPage, SearchQuery, SearchUnavailable
 from .text import TermGroup, parse_query
 
 # Text fields (prefixed: "thematiques" is also a filter) and their weight in relevance.
@@ -28,7 +28,7 @@ MAPPING = {
     "dynamic": "strict",
     "properties": {
         "service_id": {"type": "keyword"},
-        **{name: {"type": "keyword"} for name in TERM_FILTERS},
+        **{name: {"type": "keyword"} for name in INDEX_FIELDS},
         "age_min": {"type": "integer"},
         "age_max": {"type": "integer"},
         "location": {"type": "geo_point"},
@@ -62,7 +62,11 @@ def text_clause(groups: list[TermGroup]) -> dict:
 
 
 def term_filters(query: SearchQuery) -> dict[str, dict]:
-    return {name: {"terms": {name: list(values)}} for name, values in query.terms.items() if values}
+    return {
+        name: {"terms": {query.index_field(name): list(values)}}
+        for name, values in query.terms.items()
+        if values
+    }
 
 
 def plain_filters(query: SearchQuery) -> list[dict]:
@@ -92,12 +96,12 @@ def plain_filters(query: SearchQuery) -> list[dict]:
     return filters
 
 
-def facet_aggregations(filters: dict[str, dict]) -> dict:
+def facet_aggregations(query: SearchQuery, filters: dict[str, dict]) -> dict:
     """One filter aggregation per facet, under every term filter but its own."""
     return {
         name: {
             "filter": {"bool": {"filter": [c for other, c in filters.items() if other != name]}},
-            "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}},
+            "aggs": {"values": {"terms": {"field": query.index_field(name), "size": FACET_SIZE}}},
         }
         for name in TERM_FILTERS
     }
@@ -132,7 +136,7 @@ def search_body(query: SearchQuery) -> dict:
         "_source": ["location"],
     }
     if query.facets:
-        body["aggs"] = facet_aggregations(filters)
+        body["aggs"] = facet_aggregations(query, filters)
     return body
 
 

@@ -60,18 +60,23 @@ class Clause:
     expanding: tuple[str, ...] = ()
 
 
-def _term_clause(field: str, values: tuple[str, ...]) -> Clause:
+def _term_clause(name: str, field: str, values: tuple[str, ...]) -> Clause:
+    """The filter ``name``, answered by the terms of the index field ``field``."""
     sql = (
         f"d.service_id IN (SELECT service_id FROM search_terms "
-        f"WHERE field = :field_{field} AND value IN :values_{field})"
+        f"WHERE field = :field_{name} AND value IN :values_{name})"
     )
     return Clause(
-        field, sql, {f"field_{field}": field, f"values_{field}": list(values)}, (f"values_{field}",)
+        name, sql, {f"field_{name}": field, f"values_{name}": list(values)}, (f"values_{name}",)
     )
 
 
 def build_clauses(query: SearchQuery, fts: str | None) -> list[Clause]:
-    clauses = [_term_clause(f, values) for f, values in query.terms.items() if values]
+    clauses = [
+        _term_clause(name, query.index_field(name), values)
+        for name, values in query.terms.items()
+        if values
+    ]
     if query.age is not None:
         clauses.append(
             Clause(
@@ -164,8 +169,8 @@ class EmbeddedBackend:
         with self.engine.connect() as connection:
             total, hits = self._hits(connection, query, clauses, fts)
             facets = {
-                field: self._facet(connection, field, clauses)
-                for field in (TERM_FILTERS if query.facets else ())
+                name: self._facet(connection, name, query.index_field(name), clauses)
+                for name in (TERM_FILTERS if query.facets else ())
             }
         return SearchPage(hits=hits, total=total, facets=facets)
 
@@ -197,8 +202,11 @@ class EmbeddedBackend:
         rows = connection.execute(sql, bound).all()
         return total, [Hit(row.service_id, row.distance) for row in rows]
 
-    def _facet(self, connection: Connection, field: str, clauses: list[Clause]) -> dict[str, int]:
-        others = [c for c in clauses if c.facet != field]
+    def _facet(
+        self, connection: Connection, name: str, field: str, clauses: list[Clause]
+    ) -> dict[str, int]:
+        """Counts of the terms of ``field`` under every filter but ``name``'s own."""
+        others = [c for c in clauses if c.facet != name]
         params = {"facet_field": field}
         sql, bound = _statement(
             "SELECT value, COUNT(*) AS n FROM search_terms WHERE field = :facet_field AND "

@@ -17,6 +17,11 @@ TERM_FILTERS = (
     "signataire",
     "rqth",
 )
+# Under publics_dedies, these filters read what a service names explicitly (DESIGN.md §3):
+# its own publics, and whether it requires an RQTH.
+DEDICATED_FIELDS = {"publics": "publics_nommes", "rqth": "rqth_requise"}
+# Every term field of an index document.
+INDEX_FIELDS = (*TERM_FILTERS, *DEDICATED_FIELDS.values())
 SORTS = ("pertinence", "distance", "nom", "date_maj")
 DEFAULT_SIZE = 20
 MAX_SIZE = 100
@@ -40,6 +45,12 @@ class SearchQuery:
     size: int = DEFAULT_SIZE
     # False when only the hits and the total are wanted (no facet counts to compute).
     facets: bool = True
+    # publics_dedies: only the services dedicated to the chosen publics (or to RQTH holders).
+    dedicated: bool = False
+
+    def index_field(self, name: str) -> str:
+        """The index field that a term filter, and its facet, reads for this query."""
+        return DEDICATED_FIELDS.get(name, name) if self.dedicated else name
 
     @property
     def effective_sort(self) -> str:

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.factories import service, structure
+from tests.web import web_sample
 
 
 @pytest.fixture
@@ -48,6 +49,8 @@ def loaded(load):
         ("age=-1", "age"),
         ("age=dix", "age"),
         ("rqth=peut-etre", "rqth"),
+        ("publics_dedies=oui-non", "publics_dedies"),
+        ("publics_dedies=true&publics_dedies=false", "publics_dedies"),
         ("langues=zz", "langues"),
         ("sort=distance", "sort"),
         ("sort=hasard", "sort"),
@@ -78,6 +81,45 @@ def test_search_response_carries_service_structure_distance_and_facets(client, l
     assert body["facets"]["signataire"] == [
         {"value": "true", "label": "Signataires du protocole", "count": 1}
     ]
+
+
+def search_ids(client, query: str) -> list[str]:
+    response = client.get(f"/api/v1/search/services?{query}")
+    assert response.status_code == 200, response.get_json()
+    return [item["service"]["id"] for item in response.get_json()["items"]]
+
+
+@pytest.fixture
+def seed_like(load):
+    load(web_sample.STRUCTURES, web_sample.SERVICES)
+
+
+def test_dedicated_rqth_lists_only_services_requiring_it(client, seed_like):
+    assert len(search_ids(client, "rqth=true")) == web_sample.PUBLISHED_SERVICES
+    assert search_ids(client, "rqth=true&publics_dedies=true") == ["emploi-handicap"]
+    assert search_ids(client, "rqth=true&publics_dedies=false") == search_ids(client, "rqth=true")
+    without_rqth = search_ids(client, "rqth=false&publics_dedies=true")
+    assert "emploi-handicap" not in without_rqth
+    assert len(without_rqth) == web_sample.PUBLISHED_SERVICES - 1
+
+
+def test_dedicated_publics_leave_out_services_open_to_all(client, seed_like):
+    assert len(search_ids(client, "publics=familles")) == web_sample.PUBLISHED_SERVICES
+    assert search_ids(client, "publics=familles&publics_dedies=true") == ["garde-enfants"]
+    assert search_ids(client, "publics=jeunes&publics_dedies=true") == []
+
+
+def test_dedicated_facets_count_what_choosing_would_give(client, seed_like):
+    def counts(query: str, field: str) -> dict[str, int]:
+        body = client.get(f"/api/v1/search/services?{query}").get_json()
+        return {value["value"]: value["count"] for value in body["facets"][field]}
+
+    open_to_all = counts("", "publics")
+    assert open_to_all["familles"] == web_sample.PUBLISHED_SERVICES
+    assert open_to_all["jeunes"] == web_sample.PUBLISHED_SERVICES - 1
+    assert counts("publics_dedies=true", "publics") == {"familles": 1}
+    assert counts("rqth=true", "rqth") == {"true": 7, "false": 6}
+    assert counts("rqth=true&publics_dedies=true", "rqth") == {"true": 1, "false": 6}
 
 
 def test_unpublished_listings_stay_out_of_the_public_api(client, loaded):
@@ -139,3 +181,9 @@ def test_openapi_document_describes_every_endpoint(client):
     assert {"401", "403", "409"} <= set(patch["responses"])
     names = {p["name"] for p in document["paths"]["/api/v1/search/services"]["get"]["parameters"]}
     assert {"thematiques", "arrondissement", "niveau", "lat", "rayon_km", "q", "size"} <= names
+    dedicated = next(
+        p
+        for p in document["paths"]["/api/v1/search/services"]["get"]["parameters"]
+        if p["name"] == "publics_dedies"
+    )
+    assert dedicated["schema"]["type"] == "boolean" and "rqth_requise" in dedicated["description"]

@@ -40,8 +40,9 @@ def distance(service, lat, lon):
     return 2 * 6371.0087714 * asin(sqrt(h))
 
 
-def matches_filter(name: str, values, service: dict, structure: dict) -> bool:
-    """Whether a service passes one filter (values: the list given for that parameter)."""
+def matches_filter(name: str, values, service: dict, structure: dict, dedicated=False) -> bool:
+    """Whether a service passes one filter (values: the list given for that parameter);
+    ``dedicated``: publics_dedies=true was asked."""
     if name == "thematiques":
         wanted = set().union(*(expand_thematique(v) for v in values))
         return bool(wanted & set(service.get("thematiques") or []))
@@ -56,10 +57,16 @@ def matches_filter(name: str, values, service: dict, structure: dict) -> bool:
     if name == "age":
         return _within(values, service.get("age_min"), service.get("age_max"))
     if name == "rqth":
+        if values and dedicated:
+            return bool(service.get("rqth_requise"))
         return values or not service.get("rqth_requise")
     if name == "publics":
         publics = service.get("publics")
-        return not publics or "tous-publics" in publics or bool(set(values) & set(publics))
+        named = bool(set(values) & set(publics or []))
+        return named if dedicated else not publics or "tous-publics" in publics or named
+    if name == "publics_dedies":
+        # It changes how publics and rqth read; by itself it keeps everything.
+        return True
     if name == "frais":
         return service.get("frais") in values
     if name == "modes_accueil":
@@ -92,10 +99,12 @@ def visible(service: dict, structures: dict) -> bool:
 def search(services, structures, filters: dict, point=None, sort="nom") -> list[tuple]:
     """(service id, distance) of the matching services, in the order of ``sort``."""
     found = []
+    dedicated = filters.get("publics_dedies", False)
     for service in services:
         structure = structures[service["structure_id"]]
         if visible(service, structures) and all(
-            matches_filter(name, values, service, structure) for name, values in filters.items()
+            matches_filter(name, values, service, structure, dedicated)
+            for name, values in filters.items()
         ):
             found.append((service, distance(service, *point) if point else None))
 

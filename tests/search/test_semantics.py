@@ -35,7 +35,7 @@ CANDIDATES = {
     "signataire": [True, False],
     "rqth": [True, False],
 }
-SINGLE_VALUED = {"signataire", "rqth", "age", "geo"}
+SINGLE_VALUED = {"signataire", "rqth", "age", "geo", "publics_dedies"}
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -54,6 +54,8 @@ def random_filter(rng: random.Random, name: str):
         return rng.choice([10, 17, 22, 25, 26, 30, 55, 70])
     if name == "geo":
         return (*POINT, rng.choice([1.0, 2.5, 4.0, 6.0]))
+    if name == "publics_dedies":
+        return rng.choice([True, True, False])
     values = CANDIDATES[name]
     if name in SINGLE_VALUED:
         return rng.choice(values)
@@ -136,7 +138,7 @@ def check(client, filters: dict, sort: str = "nom", point=None):
     assert actual_facets == expected_facets(filters)
 
 
-FILTER_NAMES = [*CANDIDATES, "age", "geo"]
+FILTER_NAMES = [*CANDIDATES, "age", "geo", "publics_dedies"]
 
 
 @pytest.mark.parametrize("name", FILTER_NAMES)
@@ -151,6 +153,18 @@ def test_filters_combined(client, combination):
     rng = random.Random(f"{SEED}-combined-{combination}")
     names = rng.sample(FILTER_NAMES, rng.randint(2, 4))
     check(client, {name: random_filter(rng, name) for name in names})
+
+
+@pytest.mark.parametrize("combination", range(16))
+def test_dedicated_publics_with_publics_rqth_and_other_filters(client, combination):
+    rng = random.Random(f"{SEED}-dedicated-{combination}")
+    filters = {"publics_dedies": True}
+    for name in rng.sample(["publics", "rqth"], rng.randint(1, 2)):
+        filters[name] = random_filter(rng, name)
+    others = [name for name in FILTER_NAMES if name not in ("publics", "rqth", "publics_dedies")]
+    for name in rng.sample(others, rng.randint(0, 2)):
+        filters[name] = random_filter(rng, name)
+    check(client, filters)
 
 
 def test_no_filter_lists_every_visible_service(client):

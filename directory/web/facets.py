@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -18,6 +19,7 @@ FILTER_ORDER = (
     "age",
     "rqth",
     "publics",
+    "publics_dedies",
     "frais",
     "modes_accueil",
     "types",
@@ -33,6 +35,7 @@ TITLES = {
     "age": _l("Âge de la personne"),
     "rqth": _l("Reconnaissance de handicap (RQTH)"),
     "publics": _l("Publics"),
+    "publics_dedies": _l("Services dédiés"),
     "frais": _l("Frais"),
     "modes_accueil": _l("Modes d'accueil"),
     "types": _l("Types de service"),
@@ -71,7 +74,7 @@ class ThemeGroup:
 class FacetBlock:
     field: str
     title: str
-    kind: str  # "checkbox", "radio", "themes" or "age"
+    kind: str  # "checkbox", "radio", "themes", "age" or "flag" (one box)
     options: list[FacetOption] = field(default_factory=list)
     groups: list[ThemeGroup] = field(default_factory=list)
 
@@ -114,6 +117,19 @@ def _theme_groups(options: list[FacetOption]) -> list[ThemeGroup]:
     ]
 
 
+def _dedicated_block(links: SearchLinks) -> FacetBlock:
+    """The publics_dedies box: it narrows the Publics and RQTH filters, has nothing to count."""
+    option = FacetOption(
+        "true",
+        _("Seulement les services dédiés"),
+        0,
+        links.query.dedicated,
+        links.toggle("publics_dedies", "true"),
+        "filtre-publics_dedies-true",
+    )
+    return FacetBlock("publics_dedies", str(TITLES["publics_dedies"]), "flag", options=[option])
+
+
 def facet_blocks(result: SearchResult, links: SearchLinks) -> list[FacetBlock]:
     """Every filter of the page, in order, hiding the ones with nothing to offer."""
     blocks = []
@@ -121,6 +137,9 @@ def facet_blocks(result: SearchResult, links: SearchLinks) -> list[FacetBlock]:
         title = str(TITLES[name])
         if name == "age":
             blocks.append(FacetBlock(name, title, "age"))
+            continue
+        if name == "publics_dedies":
+            blocks.append(_dedicated_block(links))
             continue
         options = _options(name, result.facets.get(name, []), links)
         if not options:
@@ -145,6 +164,7 @@ def active_filters(blocks: list[FacetBlock], links: SearchLinks) -> list[ActiveF
     active = []
     if query.q:
         active.append(ActiveFilter(_("« %(text)s »", text=query.q), links.without("q")))
+    active += _place_filters(links)
     for block in blocks:
         if block.kind == "age" and query.age is not None:
             active.append(ActiveFilter(_("%(age)s ans", age=query.age), links.without("age")))
@@ -152,4 +172,17 @@ def active_filters(blocks: list[FacetBlock], links: SearchLinks) -> list[ActiveF
             ActiveFilter(option.label, links.toggle(block.field, option.value))
             for option in block.selected
         ]
+    return active
+
+
+def _place_filters(links: SearchLinks) -> list[ActiveFilter]:
+    """The typed address (removing it removes the radius too) and the radius."""
+    active = []
+    if links.adresse:
+        label = _("Autour de « %(adresse)s »", adresse=links.adresse)
+        active.append(ActiveFilter(label, links.without("adresse", "rayon_km")))
+    geo = links.query.geo
+    if geo and geo.rayon_km:
+        label = _("À %(km)s km au plus", km=format_decimal(geo.rayon_km))
+        active.append(ActiveFilter(label, links.without("rayon_km")))
     return active

@@ -24,6 +24,8 @@ def _number(value: float) -> str:
 @dataclass(frozen=True)
 class SearchLinks:
     query: SearchQuery
+    # The person's address typed on the page: links carry it rather than its point.
+    adresse: str | None = None
 
     def params(self) -> dict[str, list[str]]:
         """The query as URL parameters, in a stable order, page excluded."""
@@ -31,14 +33,21 @@ class SearchLinks:
         params: dict[str, list[str]] = {"q": [query.q] if query.q else []}
         for field in TERM_FILTERS:
             params[field] = list(query.terms.get(field, ()))
+        params["publics_dedies"] = ["true"] if query.dedicated else []
         params["age"] = [str(query.age)] if query.age is not None else []
+        params["adresse"] = [self.adresse] if self.adresse else []
         geo = query.geo
-        params["lat"] = [_number(geo.lat)] if geo else []
-        params["lon"] = [_number(geo.lon)] if geo else []
+        point = geo if geo and not self.adresse else None
+        params["lat"] = [_number(point.lat)] if point else []
+        params["lon"] = [_number(point.lon)] if point else []
         params["rayon_km"] = [_number(geo.rayon_km)] if geo and geo.rayon_km else []
         params["sort"] = [query.sort] if query.sort else []
         params["size"] = [str(query.size)] if query.size != DEFAULT_SIZE else []
         return params
+
+    def value(self, name: str) -> str | None:
+        """The (first) URL value of a parameter, None when the query has none."""
+        return next(iter(self.params()[name]), None)
 
     @staticmethod
     def url(params: dict[str, list[str]], page: int = 1) -> str:
@@ -63,14 +72,13 @@ class SearchLinks:
             values.append(value)
         return self.url(params)
 
-    def without(self, field: str) -> str:
+    def without(self, *fields: str) -> str:
         params = self.params()
-        params[field] = []
+        for field in fields:
+            params[field] = []
         return self.url(params)
 
     def hidden_fields(self) -> list[tuple[str, str]]:
         """Parameters the form has no control for, kept as hidden inputs (point, size)."""
         params = self.params()
-        return [
-            (name, value) for name in ("lat", "lon", "rayon_km", "size") for value in params[name]
-        ]
+        return [(name, value) for name in ("lat", "lon", "size") for value in params[name]]

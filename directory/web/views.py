@@ -12,6 +12,7 @@ from ..search.query import SORTS, SearchQuery
 from ..services import listings
 from ..services.search import search_services
 from . import blueprint
+from .address import locate, radius_options
 from .facets import TITLES, active_filters, facet_blocks
 from .links import SearchLinks, filled_args
 
@@ -30,6 +31,7 @@ PARAMETER_TITLES = {
     "lat": _l("Latitude"),
     "lon": _l("Longitude"),
     "rayon_km": _l("Rayon (km)"),
+    "adresse": _l("Adresse de la personne"),
     "_schema": _l("Recherche"),
 }
 
@@ -75,7 +77,11 @@ def _described_errors(args, error: ValidationError) -> list[tuple[str, str, str 
 
 def invalid_search(args, error: ValidationError):
     page = render_template(
-        "search.html", args=args, errors=_described_errors(args, error), result=None
+        "search.html",
+        args=args,
+        errors=_described_errors(args, error),
+        result=None,
+        radius_options=radius_options(args.get("rayon_km")),
     )
     return page, 400
 
@@ -84,11 +90,12 @@ def invalid_search(args, error: ValidationError):
 def search():
     args = filled_args(request.args)
     try:
-        query = parse_search_args(args)
+        search_args, address = locate(args)
+        query = parse_search_args(search_args)
     except ValidationError as error:
         return invalid_search(args, error)
     result = search_services(query)
-    links = SearchLinks(query)
+    links = SearchLinks(query, address.text if address else None)
     blocks = facet_blocks(result, links)
     return render_template(
         "search.html",
@@ -100,6 +107,8 @@ def search():
         active=active_filters(blocks, links),
         sort_options=sort_options(query),
         pages=page_numbers(query.page, result.pages),
+        address=address,
+        radius_options=radius_options(links.value("rayon_km")),
     )
 
 

@@ -51,6 +51,7 @@ def loaded(load):
         ("rqth=peut-etre", "rqth"),
         ("publics_dedies=oui-non", "publics_dedies"),
         ("publics_dedies=true&publics_dedies=false", "publics_dedies"),
+        ("adresse=30+rue+de+Tanger+75019", "adresse"),
         ("langues=zz", "langues"),
         ("sort=distance", "sort"),
         ("sort=hasard", "sort"),
@@ -176,6 +177,7 @@ def test_openapi_document_describes_every_endpoint(client):
         "/api/v1/services/{service_id}/duplicate",
         "/api/v1/services/{service_id}/verify",
         "/api/v1/structures/{structure_id}/approve",
+        "/api/v1/orientation",
     }
     patch = document["paths"]["/api/v1/services/{service_id}"]["patch"]
     assert {"401", "403", "409"} <= set(patch["responses"])

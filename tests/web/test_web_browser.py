@@ -87,6 +87,7 @@ def test_a_result_card_opens_the_service_sheet_with_its_hours(page, base_url):
 def tick(page, input_id: str) -> None:
     """Tick a filter's box as a person does, with the mouse where the box is drawn (the
     label's text is a link that applies the filter at once)."""
+    page.locator(f"#{input_id}").scroll_into_view_if_needed()
     box = page.locator(f"#{input_id}").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(page.locator(f"#{input_id}")).to_be_checked()

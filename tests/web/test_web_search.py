@@ -216,12 +216,14 @@ def test_distance_is_shown_from_a_point_and_the_point_is_kept(client):
         option.get("value") for option in page.find("select", name="sort").find_all("option")
     ]
     assert options == ["", "nom", "date_maj"]
-    assert page.find("option", value="").text == "Distance (par défaut)"
+    assert page.find("select", name="sort").find("option", value="").text == "Distance (par défaut)"
 
 
 def test_sort_menu_keeps_an_implicit_sort_implicit(client):
     page = get_page(client, "/?q=emploi")
-    assert page.find("option", value="").text == "Pertinence (par défaut)"
+    assert page.find("select", name="sort").find("option", value="").text == (
+        "Pertinence (par défaut)"
+    )
     page = get_page(client, "/?sort=date_maj")
     assert "selected" in page.find("option", value="date_maj").attrs
     assert not page.find_all("option", value="pertinence")
@@ -252,3 +254,49 @@ def test_pagination_links_keep_the_search(client, load):
 def test_a_page_past_the_end_says_so(client):
     page = get_page(client, "/?page=5")
     assert "Cette page n'existe pas" in page.find(class_="empty-state").text
+
+
+def test_dedicated_services_box_sits_with_the_publics_and_rqth_filters(client):
+    page = get_page(client, "/")
+    ids = [block.get("id") for block in page.find("section", id="filtres").find_all(class_="facet")]
+    assert (
+        ids.index("facette-rqth")
+        < ids.index("facette-publics")
+        < ids.index("facette-publics_dedies")
+    )
+    box = page.find("input", id="filtre-publics_dedies-true")
+    assert box.get("name") == "publics_dedies" and "checked" not in box.attrs
+    label = page.label_of("filtre-publics_dedies-true").text
+    assert "Seulement les services dédiés" in label and "tous publics" in label
+
+
+def test_dedicated_services_with_rqth_are_those_requiring_it(client):
+    assert len(result_titles(get_page(client, "/?rqth=true"))) == PUBLISHED_SERVICES
+    page = get_page(client, "/?rqth=true&publics_dedies=true")
+    assert result_titles(page) == ["Accompagnement vers l'emploi avec une RQTH"]
+    assert "checked" in page.find("input", id="filtre-publics_dedies-true").attrs
+    remove = page.find(class_="active-filters").find("a", text="Seulement les services dédiés")
+    assert query_of(remove.get("href")) == [("rqth", "true")]
+    # Every link keeps the choice.
+    sans_rqth = page.label_of("filtre-rqth-false").find("a")
+    assert query_of(sans_rqth.get("href")) == [("rqth", "false"), ("publics_dedies", "true")]
+
+
+def test_dedicated_publics_facet_counts_only_named_publics(client):
+    page = get_page(client, "/")
+    assert f"{PUBLISHED_SERVICES} services" in page.label_of("filtre-publics-familles").text
+    page = get_page(client, "/?publics_dedies=true")
+    assert len(result_titles(page)) == PUBLISHED_SERVICES
+    publics = page.find("details", id="facette-publics")
+    assert [box.get("value") for box in publics.find_all("input")] == ["familles"]
+    assert "1 service" in page.label_of("filtre-publics-familles").text
+    link = page.label_of("filtre-publics-familles").find("a")
+    page = get_page(client, link.get("href"))
+    assert result_titles(page) == ["Garde d'enfants pendant les démarches"]
+
+
+def test_an_invalid_dedicated_flag_is_explained_with_a_400(client):
+    page = get_page(client, "/?publics_dedies=peut-etre", status=400)
+    item = page.find(class_="fr-alert--error").find("li", text="booléenne")
+    assert item.find("strong").text == "Services dédiés"
+    assert item.find("code").text == "publics_dedies"

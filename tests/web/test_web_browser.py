@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from directory.services import transfer
+from tests.ban_server import BanServer
 from tests.browser import launch_chromium, new_context, serve
 from tests.conftest import make_app
 from tests.web.web_sample import SERVICES, STRUCTURES
@@ -21,7 +22,8 @@ FLE_TITLE = "Cours de français langue étrangère pour débutants"
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory, request):
-    """The application on a real local HTTP server, with the sample directory imported."""
+    """The application on a real local HTTP server, with the sample directory imported and
+    the BAN stand-in to locate addresses."""
     folder = tmp_path_factory.mktemp("browser")
     app = make_app(folder / "directory.sqlite3", "embedded", request)
     data = folder / "sample.json"
@@ -31,7 +33,8 @@ def base_url(tmp_path_factory, request):
         plan = transfer.validate(raw)
         assert not errors and plan.ok, [str(e) for e in errors + plan.errors]
         transfer.apply(plan)
-    with serve(app) as base_url:
+    with BanServer() as ban, serve(app) as base_url:
+        app.config["BAN_URL"] = ban.url
         yield base_url
 
 
@@ -129,3 +132,55 @@ def test_the_search_page_is_styled_by_the_design_system(page, base_url):
     assert background == "rgb(0, 0, 145)"  # DSFR's blue France
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     assert SCREENSHOT.stat().st_size > 50_000
+
+
+def test_a_facet_click_keeps_what_was_typed_but_not_sent(page, base_url):
+    page.goto(base_url + "/")
+    searchbox = page.get_by_role("searchbox", name="Rechercher un service")
+    searchbox.fill("français")
+    page.get_by_label("Âge de la personne").fill("20")
+    page.get_by_label("Adresse de la personne").fill("30 rue de Tanger 75019")
+    page.locator("#facette-arrondissement").get_by_role("link", name="18e arrondissement").click()
+    expect(page).to_have_url(
+        re.compile(
+            r"/\?q=fran%C3%A7ais&adresse=30\+rue\+de\+Tanger\+75019&arrondissement=18&age=20$"
+        )
+    )
+    expect(page.locator("#filtre-arrondissement-18")).to_be_checked()
+    expect(searchbox).to_have_value("français")
+    expect(page.get_by_label("Âge de la personne")).to_have_value("20")
+    expect(page.locator(".active-filters")).to_contain_text("20 ans")
+    expect(page.locator(".active-filters")).to_contain_text("18e arrondissement")
+    fle = page.locator(".result-card", has_text=FLE_TITLE)
+    expect(fle).to_contain_text("à 1,2 km")
+
+
+def test_a_yes_no_facet_click_keeps_the_typed_age(page, base_url):
+    page.goto(base_url + "/?rqth=false")
+    page.get_by_label("Âge de la personne").fill("30")
+    page.locator("#facette-rqth").get_by_role("link", name="Avec RQTH").click()
+    expect(page).to_have_url(re.compile(r"/\?age=30&rqth=true$"))
+    expect(page.locator("#filtre-rqth-true")).to_be_checked()
+    # The chosen value's link takes it away, still with what is in the form.
+    page.get_by_label("Âge de la personne").fill("31")
+    page.locator("#facette-rqth").get_by_role("link", name="Avec RQTH").click()
+    expect(page).to_have_url(re.compile(r"/\?age=31$"))
+    expect(page.locator("#filtre-rqth-tous")).to_be_checked()
+
+
+def test_facet_links_work_without_javascript(browser, base_url):
+    context = new_context(browser, javascript=False)
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/?q=emploi")
+        # Typed but not sent: without JavaScript a link cannot carry it.
+        page.get_by_label("Âge de la personne").fill("20")
+        page.locator("#facette-arrondissement").get_by_role(
+            "link", name="13e arrondissement"
+        ).click()
+        expect(page).to_have_url(re.compile(r"/\?q=emploi&arrondissement=13$"))
+        expect(page.locator("#filtre-arrondissement-13")).to_be_checked()
+        expect(results_heading(page)).to_have_text("3 services trouvés")
+        expect(page.get_by_label("Âge de la personne")).to_have_value("")
+    finally:
+        context.close()

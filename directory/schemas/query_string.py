@@ -1,6 +1,7 @@
 """Reading a query string into a marshmallow schema: repeated parameters become lists, a
 parameter given twice where one value is expected is an error naming it."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields
 from werkzeug.datastructures import MultiDict
@@ -29,4 +30,5 @@ def check_languages(codes: list[str]) -> None:
     """Refuse ISO 639 codes that the language referential does not know."""
     unknown = [code for code in codes if not ref.is_language(code)]
     if unknown:
-        raise ValidationError(_l("Code de langue inconnu : %(codes)s.", codes=", ".join(unknown)))
+        # A lazy string would be taken for a list of messages: translate it now.
+        raise ValidationError(_("Code de langue inconnu : %(codes)s.", codes=", ".join(unknown)))

@@ -164,3 +164,8 @@ def test_an_empty_barrier_offers_the_nearest_widenings_with_their_counts(client,
         "creche-2": ["niveau"],
         "creche-1": ["rayon_km"],
     }
+
+
+def test_an_unknown_language_is_named_in_a_whole_message(client):
+    body = orientation(client, "langues=prs&langues=zz", 400)
+    assert body["errors"]["langues"] == ["Code de langue inconnu : zz."]

@@ -33,7 +33,7 @@ def failed_filters(document: SearchDocument, query: SearchQuery) -> list[str]:
     failed = [
         name
         for name, values in query.terms.items()
-        if values and not set(values) & set(document.terms.get(name, ()))
+        if values and not set(values) & set(document.terms.get(query.index_field(name), ()))
     ]
     if query.age is not None and not _passes_age(document, query.age):
         failed.append(AGE)

@@ -1,11 +1,9 @@
 """The person's address on the search page, located through the BAN as the search's point.
 
 A page parameter only: the JSON API takes lat/lon. The address is never logged: request
-lines show ``adresse=…`` in its place.
+lines show ``adresse=…`` in its place (directory/privacy.py).
 """
 
-import logging
-import re
 from dataclasses import dataclass
 
 from flask_babel import format_decimal
@@ -16,30 +14,9 @@ from werkzeug.datastructures import MultiDict
 from ..schemas.messages import text_length
 from ..services import geocoding
 from ..services.geocoding import Place
-from . import blueprint
 
 MAX_LENGTH = 200
 RADIUS_CHOICES_KM = ("1", "2", "5", "10")
-ADDRESS_PARAMETER = re.compile(r"([?&]adresse=)[^&\s\"]*")
-
-
-class AddressRedactingFilter(logging.Filter):
-    """Replaces the value of ``adresse`` in request lines ("GET /?adresse=… HTTP/1.1")."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple):
-            record.args = tuple(
-                ADDRESS_PARAMETER.sub(r"\1…", arg) if isinstance(arg, str) else arg
-                for arg in record.args
-            )
-        return True
-
-
-@blueprint.record_once
-def hide_addresses_from_request_logs(_state) -> None:
-    logger = logging.getLogger("werkzeug")
-    if not any(isinstance(f, AddressRedactingFilter) for f in logger.filters):
-        logger.addFilter(AddressRedactingFilter())
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from . import blueprint
 from .address import locate, radius_options
 from .facets import TITLES, active_filters, facet_blocks
 from .links import SearchLinks, filled_args
+from .map import map_origin, map_points
 
 SORT_LABELS = {
     "pertinence": _l("Pertinence"),
@@ -97,6 +98,7 @@ def search():
     result = search_services(query)
     links = SearchLinks(query, address.text if address else None)
     blocks = facet_blocks(result, links)
+    geo = query.geo
     return render_template(
         "search.html",
         args=args,
@@ -109,7 +111,13 @@ def search():
         pages=page_numbers(query.page, result.pages),
         address=address,
         radius_options=radius_options(links.value("rayon_km")),
+        map_points=map_points(result.items),
+        map_origin=map_origin(geo.lat, geo.lon, _map_origin_label(address)) if geo else None,
     )
+
+
+def _map_origin_label(address) -> str:
+    return _("Adresse de la personne") if address else _("Point de la recherche")
 
 
 @blueprint.get("/services/<service_id>")

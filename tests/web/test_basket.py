@@ -58,3 +58,14 @@ def test_unknown_services_and_foreign_redirects_are_refused(client):
 def test_a_post_without_its_csrf_token_is_refused(client):
     assert client.post("/panier", data={"ajouter": FLE}).status_code == 400
     assert "Aucun service pour l'instant" in page_at(client, "/panier").text
+
+
+def test_search_results_add_to_the_basket_and_come_back_to_the_same_search(client):
+    search = "/?q=fran%C3%A7ais&age=30"
+    page = page_at(client, search)
+    button = page.find("button", class_="basket-button", value=FLE)
+    assert (button.get("form"), button.get("name")) == ("panier", "ajouter")
+    response = post_from(client, search, ajouter=FLE)
+    assert response.headers["Location"] == search
+    again = page_at(client, search).find("button", class_="basket-button", value=FLE)
+    assert again.get("name") == "retirer"

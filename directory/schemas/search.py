@@ -7,7 +7,6 @@ from marshmallow import (
     ValidationError,
     fields,
     post_load,
-    validates,
     validates_schema,
 )
 from werkzeug.datastructures import MultiDict
@@ -16,6 +15,7 @@ from .. import referentials as ref
 from ..search.query import MAX_SIZE, SORTS, TERM_FILTERS, GeoFilter, SearchQuery
 from .listings import ID_PATTERN
 from .messages import between, one_of, pattern, text_length
+from .query_string import check_languages, load_query_string
 
 
 def _many(choices=None, **kwargs) -> fields.List:
@@ -37,7 +37,7 @@ class SearchParamsSchema(Schema):
     frais = _many(ref.FRAIS)
     modes_accueil = _many(ref.MODES_ACCUEIL)
     types = _many(ref.TYPES)
-    langues = _many()
+    langues = fields.List(fields.String(), load_default=list, validate=check_languages)
     structure = _many(validate=pattern(ID_PATTERN, _l("Identifiant de structure invalide.")))
     signataire = fields.Boolean(load_default=None, allow_none=True)
     rqth = fields.Boolean(load_default=None, allow_none=True)
@@ -57,14 +57,6 @@ class SearchParamsSchema(Schema):
     sort = fields.String(load_default=None, validate=one_of(SORTS))
     page = fields.Integer(load_default=1, validate=between(1, 10_000))
     size = fields.Integer(load_default=20, validate=between(1, MAX_SIZE))
-
-    @validates("langues")
-    def known_languages(self, value: list[str], **kwargs) -> None:
-        unknown = [code for code in value if not ref.is_language(code)]
-        if unknown:
-            raise ValidationError(
-                _l("Code de langue inconnu : %(codes)s.", codes=", ".join(unknown))
-            )
 
     @validates_schema
     def point_is_complete(self, data, **kwargs) -> None:
@@ -104,22 +96,6 @@ class SearchParamsSchema(Schema):
         )
 
 
-LIST_PARAMETERS = {
-    name for name, f in SearchParamsSchema().fields.items() if isinstance(f, fields.List)
-}
-
-
 def parse_search_args(args: MultiDict) -> SearchQuery:
     """Validate query-string arguments; raises ValidationError naming each bad parameter."""
-    data, errors = {}, {}
-    for name in args:
-        values = args.getlist(name)
-        if name in LIST_PARAMETERS:
-            data[name] = values
-        elif len(values) > 1:
-            errors[name] = [str(_l("Ce paramètre ne peut être donné qu'une fois."))]
-        else:
-            data[name] = values[0]
-    if errors:
-        raise ValidationError(errors)
-    return SearchParamsSchema().load(data)
+    return load_query_string(SearchParamsSchema(), args)

@@ -185,10 +185,13 @@ class ElasticsearchBackend:
 
     @unavailable_on_failure
     def create_schema(self) -> None:
-        """Create a first index behind the alias when there is none."""
+        """Create a first index behind the alias when there is none; else add the fields a
+        newer version of the mapping has (existing documents need a reindex to fill them)."""
         if not self.client.indices.exists_alias(name=self.alias):
             index = self._new_index()
             self.client.indices.put_alias(index=index, name=self.alias)
+            return
+        self.client.indices.put_mapping(index=self.alias, properties=MAPPING["properties"])
 
     def _new_index(self) -> str:
         name = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}"

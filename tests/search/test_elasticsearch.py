@@ -12,6 +12,7 @@ import pytest
 from directory.extensions import db
 from directory.models import SearchOutbox, Service
 from directory.search.documents import build_document
+from directory.search.elasticsearch import MAPPING
 from tests.conftest import ROOT, make_app
 from tests.factories import service, structure
 
@@ -174,3 +175,23 @@ def test_failed_reindex_leaves_the_alias_as_it_was(app, tmp_path, client):
 def build_document_with_bad_date(app):
     with app.app_context():
         return replace(build_document(db.session.get(Service, "a")), date_maj="pas-une-date")
+
+
+def test_an_index_made_by_an_older_version_takes_the_new_fields_on_init_db(app, tmp_path):
+    """An upgrade adds index fields (publics_dedies): `directory init-db` puts them into the
+    live index, so that saving a listing is not refused before the reindex."""
+    backend = app.extensions["directory.search"].primary
+    client = backend.client
+    (index,) = client.indices.get_alias(name=backend.alias)
+    old = f"{index}-old"
+    properties = {k: v for k, v in MAPPING["properties"].items() if k != "publics_nommes"}
+    client.indices.create(index=old, mappings={**MAPPING, "properties": properties})
+    client.indices.update_aliases(
+        actions=[
+            {"remove": {"index": index, "alias": backend.alias}},
+            {"add": {"index": old, "alias": backend.alias}},
+        ]
+    )
+    assert app.test_cli_runner().invoke(args=["init-db"]).exit_code == 0
+    assert "publics_nommes" in client.indices.get_mapping(index=old)[old]["mappings"]["properties"]
+    assert import_file(app, tmp_path, [structure()], [service("a")]).exit_code == 0

@@ -22,6 +22,7 @@ from directory.services import transfer
 from directory.services.indexing import search_backend
 
 from .ban_server import BanServer, unused_port_url
+from .browser import launch_chromium
 
 BACKENDS = ("embedded", "elasticsearch")
 ELASTICSEARCH_URL = os.environ.get("DIRECTORY_TEST_ELASTICSEARCH_URL", "http://127.0.0.1:9200")
@@ -101,20 +102,40 @@ def client(app):
     return app.test_client()
 
 
+def import_records(app, folder: Path, structures: list[dict], services: list[dict]) -> None:
+    """Import records through the real import service, as `directory import` does."""
+    path = folder / "import.json"
+    path.write_text(json.dumps({"structures": structures, "services": services}))
+    with app.app_context():
+        raw, errors = transfer.read_files([path])
+        plan = transfer.validate(raw)
+        assert not errors and plan.ok, [str(e) for e in errors + plan.errors]
+        transfer.apply(plan)
+
+
 @pytest.fixture
 def load(app, tmp_path):
-    """Import records through the real import service, as `directory import` does."""
+    """Import records into `app` (see import_records)."""
+    return lambda structures, services: import_records(app, tmp_path, structures, services)
 
-    def load(structures: list[dict], services: list[dict]) -> None:
-        path = tmp_path / "import.json"
-        path.write_text(json.dumps({"structures": structures, "services": services}))
-        with app.app_context():
-            raw, errors = transfer.read_files([path])
-            plan = transfer.validate(raw)
-            assert not errors and plan.ok, [str(e) for e in errors + plan.errors]
-            transfer.apply(plan)
 
-    return load
+SEED = ROOT / "seed_data"
+
+
+@pytest.fixture
+def seeded(load) -> None:
+    """The sample seed data of `make run`, imported."""
+    load(
+        json.loads((SEED / "structures.json").read_text()),
+        json.loads((SEED / "services.json").read_text()),
+    )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, launched once for every browser test (tests/browser.py)."""
+    with launch_chromium() as browser:
+        yield browser
 
 
 class Inbox:

@@ -17,6 +17,7 @@ from ..services import fiche as sheets
 from ..services.mail import Attachment, mail_configured, send_mail
 from . import blueprint
 from .links import filled_args
+from .orientation import PROFILE_TITLES
 
 logger = logging.getLogger(__name__)
 
@@ -24,22 +25,9 @@ ORIENTATION_PATH = "/orientation"
 SHEET_ONLY = ("services", "lang", "format")  # parameters of the sheet, not of the profile
 FORM_ONLY = ("csrf_token", "courriel")  # fields of the e-mail form, not of the sheet
 PARAMETER_TITLES = {
+    **PROFILE_TITLES,
     "services": _l("Services de la fiche"),
-    "lang": _l("Langue de la fiche"),
     "format": _l("Format"),
-    "freins": _l("Freins"),
-    "age": _l("Âge"),
-    "statut": _l("Statut de séjour"),
-    "premier_titre": _l("Année du premier titre de séjour"),
-    "niveau": _l("Niveau de français"),
-    "rqth": _l("RQTH"),
-    "accompagnement": _l("Accompagnement vers l'emploi"),
-    "langues": _l("Langues parlées"),
-    "adresse": _l("Adresse"),
-    "lat": _l("Latitude"),
-    "lon": _l("Longitude"),
-    "arrondissement": _l("Arrondissement"),
-    "rayon_km": _l("Rayon (km)"),
     "_schema": _l("Demande"),
 }
 # The sheet's URL holds the interview's profile: keep it out of caches and Referer headers.

@@ -16,7 +16,7 @@ from . import blueprint
 from .links import SearchLinks, filled_args
 from .map import map_origin, map_points
 
-FIELD_TITLES = {
+PROFILE_TITLES = {
     "age": _l("Âge"),
     "statut": _l("Statut de séjour"),
     "premier_titre": _l("Année du premier titre de séjour"),
@@ -83,7 +83,7 @@ def _page(args, **context):
         args=args,
         themes=theme_choices(),
         radius_choices=RADIUS_CHOICES,
-        titles=FIELD_TITLES,
+        titles=PROFILE_TITLES,
         STATUTS_SEJOUR=ref.STATUTS_SEJOUR,
         NIVEAUX_FRANCAIS=ref.NIVEAUX_FRANCAIS,
         ARRONDISSEMENTS=ref.arrondissements(),

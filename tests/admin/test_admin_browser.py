@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from directory.extensions import db
 from directory.models import Membership, Service
 from directory.services import accounts
-from tests.browser import launch_chromium, new_context, serve
+from tests.browser import new_context, serve
 
 from .admin_sample import ACCOUNTS, EDITOR_A, EDITOR_A2, PASSWORD, SERVICES, STRUCTURES
 
@@ -29,12 +29,6 @@ def served(tmp_path, request, load):
         db.session.commit()
     with serve(app) as base_url:
         yield app, base_url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch_chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

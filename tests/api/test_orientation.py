@@ -1,26 +1,14 @@
 """GET /api/v1/orientation on the sample seed data: SPE office, places, bad profiles."""
 
-import json
-from pathlib import Path
-
 import pytest
 
 from tests.ban_server import unused_port_url
 
-SEED = Path(__file__).resolve().parents[2] / "seed_data"
 DARI_WOMAN = (
     "age=28&statut=refugie&premier_titre=2024&niveau=A1&langues=prs&arrondissement=19"
     "&freins=famille--garde-denfants&freins=lecture-ecriture-calcul--maitriser-le-francais"
     "&freins=trouver-un-emploi"
 )
-
-
-@pytest.fixture
-def seeded(load):
-    load(
-        json.loads((SEED / "structures.json").read_text()),
-        json.loads((SEED / "services.json").read_text()),
-    )
 
 
 def orientation(client, query: str, status: int = 200) -> dict:

@@ -1,40 +1,14 @@
 """The referral sheet in a real browser: Debian's Chromium driven by Playwright, against the
 application served over HTTP with the sample directory."""
 
-import json
-
 import pytest
 from playwright.sync_api import expect
 
-from directory.services import transfer
-from tests.browser import launch_chromium, new_context, serve
-from tests.conftest import make_app
-from tests.web.web_sample import SERVICES, STRUCTURES
+from tests.browser import new_context
 
 pytestmark = pytest.mark.browser
 
 SHEET = "/fiche?services=fle-debutants&services=atelier-cv&lang=ar&age=28&arrondissement=18"
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory, request):
-    folder = tmp_path_factory.mktemp("fiche-browser")
-    app = make_app(folder / "directory.sqlite3", "embedded", request)
-    data = folder / "sample.json"
-    data.write_text(json.dumps({"structures": STRUCTURES, "services": SERVICES}))
-    with app.app_context():
-        raw, errors = transfer.read_files([data])
-        plan = transfer.validate(raw)
-        assert not errors and plan.ok, [str(e) for e in errors + plan.errors]
-        transfer.apply(plan)
-    with serve(app) as base_url:
-        yield base_url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch_chromium() as browser:
-        yield browser
 
 
 def open_sheet(browser, base_url: str, javascript: bool = True):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import launch_chromium, new_context, serve
+from tests.browser import new_context, serve
 from tests.conftest import make_app
 
 pytestmark = pytest.mark.browser
@@ -29,12 +29,6 @@ def base_url(tmp_path_factory, request):
     assert result.exit_code == 0, result.output
     with serve(app) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch_chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -1,28 +1,16 @@
 """The orientation page (/orientation) on the seed data: one GET form, results per barrier,
 the SPE block, errors shown on the form, the BAN down."""
 
-import json
-from pathlib import Path
-
 import pytest
 
 from tests.ban_server import unused_port_url
 from tests.web.html_page import parse
 
-SEED = Path(__file__).resolve().parents[2] / "seed_data"
 PROFILE = (
     "age=28&statut=refugie&premier_titre=2024&niveau=A1&langues=prs&arrondissement=19"
     "&freins=famille--garde-denfants&freins=lecture-ecriture-calcul--maitriser-le-francais"
     "&freins=trouver-un-emploi"
 )
-
-
-@pytest.fixture
-def seeded(load):
-    load(
-        json.loads((SEED / "structures.json").read_text()),
-        json.loads((SEED / "services.json").read_text()),
-    )
 
 
 def page_at(client, url: str, status: int = 200):

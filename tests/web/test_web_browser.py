@@ -1,47 +1,18 @@
 """The public pages in a real browser: Debian's Chromium driven by Playwright, against the
 application served over HTTP from a temporary database loaded by the import service."""
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from directory.services import transfer
-from tests.ban_server import BanServer
-from tests.browser import launch_chromium, new_context, serve
-from tests.conftest import make_app
-from tests.web.web_sample import SERVICES, STRUCTURES
+from tests.browser import new_context
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOT = Path("/tmp/search.png")
 FLE_TITLE = "Cours de français langue étrangère pour débutants"
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory, request):
-    """The application on a real local HTTP server, with the sample directory imported and
-    the BAN stand-in to locate addresses."""
-    folder = tmp_path_factory.mktemp("browser")
-    app = make_app(folder / "directory.sqlite3", "embedded", request)
-    data = folder / "sample.json"
-    data.write_text(json.dumps({"structures": STRUCTURES, "services": SERVICES}))
-    with app.app_context():
-        raw, errors = transfer.read_files([data])
-        plan = transfer.validate(raw)
-        assert not errors and plan.ok, [str(e) for e in errors + plan.errors]
-        transfer.apply(plan)
-    with BanServer() as ban, serve(app) as base_url:
-        app.config["BAN_URL"] = ban.url
-        yield base_url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch_chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

@@ -1,15 +1,11 @@
 """The results map in a real browser (Debian's Chromium under Playwright), over HTTP."""
 
-import json
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from directory.services import transfer
-from tests.browser import launch_chromium, new_context, serve
-from tests.conftest import make_app
-from tests.web.web_sample import SERVICES, STRUCTURES
+from tests.browser import new_context
 
 pytestmark = pytest.mark.browser
 
@@ -17,27 +13,6 @@ pytestmark = pytest.mark.browser
 LOCATED_ON_SITE = 2
 NEAR_THE_FRENCH_CLASSES = "/?lat=48.88&lon=2.355"
 SCREENSHOT = Path("/tmp/search-map.png")
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory, request):
-    folder = tmp_path_factory.mktemp("map")
-    app = make_app(folder / "directory.sqlite3", "embedded", request)
-    data = folder / "sample.json"
-    data.write_text(json.dumps({"structures": STRUCTURES, "services": SERVICES}))
-    with app.app_context():
-        raw, errors = transfer.read_files([data])
-        plan = transfer.validate(raw)
-        assert not errors and plan.ok
-        transfer.apply(plan)
-    with serve(app) as base_url:
-        yield base_url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch_chromium() as browser:
-        yield browser
 
 
 def open_page(browser, url: str, javascript: bool = True):

@@ -9,26 +9,11 @@ from werkzeug.datastructures import MultiDict
 from ..services import fiche
 from .listings import ID_PATTERN
 from .messages import one_of, pattern
-from .orientation import ProfileSchema
+from .orientation import FRENCH_ONLY, ProfileSchema, check_sheet_language
 from .query_string import load_query_string
 
 MAX_SERVICES = 20
 FORMATS = ("html", "pdf")
-FRENCH_ONLY = ("", "fr")  # `lang` left empty or French: the sheet is in French only
-
-
-def check_sheet_language(code: str) -> None:
-    languages = fiche.sheet_languages()
-    if code not in FRENCH_ONLY and code not in languages:
-        offered = ", ".join(f"{language.name} ({key})" for key, language in languages.items())
-        # gettext, not lazy: marshmallow would iterate a lazy string letter by letter.
-        raise ValidationError(
-            _(
-                "Langue de fiche non proposée : « %(code)s ». Langues proposées : %(offered)s.",
-                code=code,
-                offered=offered,
-            )
-        )
 
 
 class SheetSchema(ProfileSchema):

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import (
     RAISE,
@@ -15,12 +16,14 @@ from marshmallow import (
 from werkzeug.datastructures import MultiDict
 
 from .. import referentials as ref
+from ..services import fiche
 from ..services.orientation import DEFAULT_RADIUS_KM, Profile
 from .listings import ID_PATTERN
 from .messages import between, one_of, pattern, text_length
 from .query_string import check_languages, load_query_string
 
 MAX_FREINS = 8
+FRENCH_ONLY = ("", "fr")  # `lang` left empty or French: the sheet is in French only
 FIRST_PERMIT_YEAR = 1950
 PROFILE_FIELDS = tuple(Profile.__dataclass_fields__)
 
@@ -82,6 +85,20 @@ def _profile(data: dict) -> Profile:
     return Profile(**values)
 
 
+def check_sheet_language(code: str) -> None:
+    languages = fiche.sheet_languages()
+    if code not in FRENCH_ONLY and code not in languages:
+        offered = ", ".join(f"{language.name} ({key})" for key, language in languages.items())
+        # gettext, not lazy: marshmallow would iterate a lazy string letter by letter.
+        raise ValidationError(
+            _(
+                "Langue de fiche non proposée : « %(code)s ». Langues proposées : %(offered)s.",
+                code=code,
+                offered=offered,
+            )
+        )
+
+
 class OrientationPageSchema(ProfileSchema):
     """The orientation page: the profile, the services ticked for the sheet, its language."""
 
@@ -89,7 +106,7 @@ class OrientationPageSchema(ProfileSchema):
         fields.String(validate=pattern(ID_PATTERN, _l("Identifiant de service invalide."))),
         load_default=list,
     )
-    lang = fields.String(load_default=None)
+    lang = fields.String(load_default=None, validate=check_sheet_language)
 
     @post_load
     def make(self, data, **kwargs):

@@ -85,3 +85,8 @@ def test_with_the_ban_down_the_page_works_on_the_arrondissement(client, app):
     page = page_at(client, "/orientation?adresse=30+rue+de+Tanger&arrondissement=19&freins=famille")
     assert "géolocalisation ne répond pas" in page.text
     assert page.find("section", id="frein-resultats-famille").find_all("article")
+
+
+def test_an_unknown_sheet_language_is_refused_on_its_field(client):
+    page = page_at(client, "/orientation?freins=sante&lang=xx", 400)
+    assert "Langue de fiche non proposée" in page.find(id="erreurs").text

@@ -11,50 +11,65 @@ from marshmallow import (
 )
 from werkzeug.datastructures import MultiDict
 
-from .. import referentials as ref
-from ..search.query import MAX_SIZE, SORTS, TERM_FILTERS, GeoFilter, SearchQuery
+from ..search.filters import (
+    ARRONDISSEMENT,
+    FILTERS,
+    FLAG,
+    IDENTIFIER,
+    LANGUAGE,
+    NUMBER,
+    OPTION,
+    SINGLE_VALUED,
+    SORT_NAMES,
+    TERM_FILTERS,
+    Filter,
+    flag,
+)
+from ..search.query import MAX_SIZE, GeoFilter, SearchQuery
 from .listings import ID_PATTERN
 from .messages import between, one_of, pattern, text_length
 from .query_string import check_languages, load_query_string
 
+PUBLICS_DEDIES_HELP = (
+    "true : seulement les services dédiés à ce qui est demandé — dont `publics` nomme l'une "
+    "des valeurs choisies (ni `tous-publics` ni publics vides) et, avec `rqth=true`, qui "
+    "exigent une RQTH (`rqth_requise`)"
+)
 
-def _many(choices=None, **kwargs) -> fields.List:
-    inner = (
-        fields.String(validate=one_of(choices)) if choices is not None else fields.String(**kwargs)
-    )
-    return fields.List(inner, load_default=list)
+
+def _value_field(registered: Filter) -> fields.Field:
+    """One value of a facet filter, checked as the registry says."""
+    if registered.check == ARRONDISSEMENT:
+        return fields.Integer(validate=between(1, 20))
+    if registered.check == IDENTIFIER:
+        return fields.String(validate=pattern(ID_PATTERN, _l("Identifiant de structure invalide.")))
+    return fields.String(validate=one_of(registered.choices))
 
 
-class SearchParamsSchema(Schema):
+def _parameter(registered: Filter) -> fields.Field:
+    """The query-string parameter of a registered filter."""
+    if registered.kind == FLAG:
+        return fields.Boolean(load_default=None, allow_none=True)
+    if registered.kind == NUMBER:
+        return fields.Integer(load_default=None, validate=between(0, 120))
+    if registered.kind == OPTION:
+        return fields.Boolean(load_default=False, metadata={"description": PUBLICS_DEDIES_HELP})
+    if registered.check == LANGUAGE:
+        return fields.List(fields.String(), load_default=list, validate=check_languages)
+    return fields.List(_value_field(registered), load_default=list)
+
+
+class _SearchParams(Schema):
+    """The parameters that are not filters of the registry, and the query they make."""
+
     class Meta:
         unknown = RAISE
 
-    thematiques = _many({**ref.THEMATIQUES, **ref.CATEGORIES})
-    arrondissement = fields.List(fields.Integer(validate=between(1, 20)), load_default=list)
-    niveau = _many(ref.NIVEAUX_FRANCAIS)
-    statut = _many(ref.STATUTS_SEJOUR)
-    publics = _many(ref.PUBLICS)
-    frais = _many(ref.FRAIS)
-    modes_accueil = _many(ref.MODES_ACCUEIL)
-    types = _many(ref.TYPES)
-    langues = fields.List(fields.String(), load_default=list, validate=check_languages)
-    structure = _many(validate=pattern(ID_PATTERN, _l("Identifiant de structure invalide.")))
-    signataire = fields.Boolean(load_default=None, allow_none=True)
-    rqth = fields.Boolean(load_default=None, allow_none=True)
-    publics_dedies = fields.Boolean(
-        load_default=False,
-        metadata={
-            "description": "true : seulement les services dédiés à ce qui est demandé — dont "
-            "`publics` nomme l'une des valeurs choisies (ni `tous-publics` ni publics vides) "
-            "et, avec `rqth=true`, qui exigent une RQTH (`rqth_requise`)"
-        },
-    )
-    age = fields.Integer(load_default=None, validate=between(0, 120))
     lat = fields.Float(load_default=None, validate=between(-90, 90))
     lon = fields.Float(load_default=None, validate=between(-180, 180))
     rayon_km = fields.Float(load_default=None, validate=between(0.1, 1000))
     q = fields.String(load_default=None, validate=text_length(0, 200))
-    sort = fields.String(load_default=None, validate=one_of(SORTS))
+    sort = fields.String(load_default=None, validate=one_of(SORT_NAMES))
     page = fields.Integer(load_default=1, validate=between(1, 10_000))
     size = fields.Integer(load_default=20, validate=between(1, MAX_SIZE))
 
@@ -74,11 +89,9 @@ class SearchParamsSchema(Schema):
         terms = {
             name: tuple(map(str, data[name]))
             for name in TERM_FILTERS
-            if name not in ("signataire", "rqth") and data[name]
+            if name not in SINGLE_VALUED and data[name]
         }
-        for flag in ("signataire", "rqth"):
-            if data[flag] is not None:
-                terms[flag] = ("true" if data[flag] else "false",)
+        terms |= {name: (flag(data[name]),) for name in SINGLE_VALUED if data[name] is not None}
         geo = (
             GeoFilter(data["lat"], data["lon"], data["rayon_km"])
             if data["lat"] is not None
@@ -94,6 +107,14 @@ class SearchParamsSchema(Schema):
             size=data["size"],
             dedicated=data["publics_dedies"],
         )
+
+
+# The schema: the registry's filters, then the other parameters.
+SearchParamsSchema = type(
+    "SearchParamsSchema",
+    (_SearchParams,),
+    {f.name: _parameter(f) for f in FILTERS},
+)
 
 
 def parse_search_args(args: MultiDict) -> SearchQuery:

@@ -2,27 +2,11 @@
 
 from dataclasses import dataclass, field
 
-# Filters answered by term membership; each is also a multi-select facet.
-TERM_FILTERS = (
-    "thematiques",
-    "arrondissement",
-    "niveau",
-    "statut",
-    "publics",
-    "frais",
-    "modes_accueil",
-    "types",
-    "langues",
-    "structure",
-    "signataire",
-    "rqth",
-)
-# Under publics_dedies, these filters read what a service names explicitly (DESIGN.md §3):
-# its own publics, and whether it requires an RQTH.
-DEDICATED_FIELDS = {"publics": "publics_nommes", "rqth": "rqth_requise"}
-# Every term field of an index document.
-INDEX_FIELDS = (*TERM_FILTERS, *DEDICATED_FIELDS.values())
-SORTS = ("pertinence", "distance", "nom", "date_maj")
+# Derived from the registry of filters and sorts (filters.py), re-exported for the backends.
+from .filters import DEDICATED_FIELDS as DEDICATED_FIELDS
+from .filters import INDEX_FIELDS as INDEX_FIELDS
+from .filters import TERM_FILTERS as TERM_FILTERS
+
 DEFAULT_SIZE = 20
 MAX_SIZE = 100
 
@@ -81,6 +65,8 @@ class SearchPage:
     facets: dict[str, dict[str, int]]
     # True when the configured backend was unreachable and the embedded index answered.
     degraded: bool = False
+    # Elasticsearch's own time for the search (its `took`, in ms), when it answered.
+    took_ms: int | None = None
 
 
 class SearchUnavailable(Exception):

@@ -1,16 +1,17 @@
 """Run a search: ask the backend, then read the matched services from the database."""
 
+import time
 from dataclasses import dataclass
 from math import ceil
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import referentials as ref
 from ..extensions import db
 from ..models import Service, Structure
-from ..search.query import TERM_FILTERS, SearchQuery
+from ..search.filters import ARRONDISSEMENT, BY_NAME, IDENTIFIER, LANGUAGE, TERM_FILTERS, Filter
+from ..search.query import SearchQuery
 from .indexing import pending_count, search_backend, sync_outbox
 
 
@@ -36,72 +37,62 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     # The configured backend was unreachable: the embedded index answered.
     degraded: bool = False
+    # Time spent in the backend's search, and Elasticsearch's own `took` (ms).
+    search_ms: float | None = None
+    took_ms: int | None = None
 
     @property
     def pages(self) -> int:
         return ceil(self.total / self.query.size)
 
 
-def _flag_labels(field: str) -> dict[str, str]:
-    if field == "signataire":
-        return {"true": _("Signataires du protocole"), "false": _("Autres partenaires")}
-    return {"false": _("Sans RQTH"), "true": _("Avec RQTH (reconnaissance de handicap)")}
-
-
-def _static_labels(field: str) -> dict[str, str]:
-    """Labels of a facet's values, in the order the facet lists them."""
-    if field == "thematiques":
-        return {**ref.CATEGORIES, **ref.THEMATIQUES}
-    if field == "arrondissement":
+def _labels(registered: Filter, values: set[str]) -> dict[str, str]:
+    """Labels of a facet's values, in the order the facet lists them (open-ended facets:
+    structures by name, languages by name, ordered later by count)."""
+    if registered.check == ARRONDISSEMENT:
         return ref.arrondissements()
-    if field in ("signataire", "rqth"):
-        return _flag_labels(field)
-    mapping = {
-        "niveau": ref.NIVEAUX_FRANCAIS,
-        "statut": ref.STATUTS_SEJOUR,
-        "publics": ref.PUBLICS,
-        "frais": ref.FRAIS,
-        "modes_accueil": ref.MODES_ACCUEIL,
-        "types": ref.TYPES,
-    }[field]
-    return {value: str(label) for value, label in mapping.items()}
-
-
-def _dynamic_labels(field: str, values: set[str]) -> dict[str, str]:
-    """Labels for open-ended facets (structures, languages), most frequent first."""
-    if field == "structure":
+    if registered.check == IDENTIFIER:
         rows = db.session.execute(
             select(Structure.id, Structure.nom).where(Structure.id.in_(values))
         )
         return {row.id: row.nom for row in rows}
-    return {code: ref.language_label(code) for code in values}
+    if registered.check == LANGUAGE:
+        return {code: ref.language_label(code) for code in values}
+    return {value: str(label) for value, label in registered.choices.items()}
+
+
+def _facet_values(
+    registered: Filter, counts: dict[str, int], selected: set[str]
+) -> list[FacetValue]:
+    """The values a facet lists: those with services, or chosen; for an open-ended facet,
+    its largest values only (plus the chosen ones), most frequent first."""
+    shown = {value for value, count in counts.items() if count} | selected
+    labels = _labels(registered, shown)
+    if registered.max_values is None:
+        order = [value for value in labels if value in shown]
+    else:
+        by_count = sorted(shown, key=lambda v: (-counts.get(v, 0), labels.get(v, v)))
+        largest = by_count[: registered.max_values]
+        order = largest + [v for v in by_count[registered.max_values :] if v in selected]
+    return [
+        FacetValue(value, labels.get(value, value), counts.get(value, 0), value in selected)
+        for value in order
+    ]
 
 
 def label_facets(
     counts: dict[str, dict[str, int]], query: SearchQuery
 ) -> dict[str, list[FacetValue]]:
-    facets = {}
-    for field in TERM_FILTERS:
-        field_counts = counts.get(field, {})
-        selected = set(query.terms.get(field, ()))
-        shown = {value for value, count in field_counts.items() if count} | selected
-        if field in ("structure", "langues"):
-            labels = _dynamic_labels(field, shown)
-            order = sorted(shown, key=lambda v: (-field_counts.get(v, 0), labels.get(v, v)))
-        else:
-            labels = _static_labels(field)
-            order = [value for value in labels if value in shown]
-        facets[field] = [
-            FacetValue(
-                value, labels.get(value, value), field_counts.get(value, 0), value in selected
-            )
-            for value in order
-        ]
-    return facets
+    return {
+        name: _facet_values(BY_NAME[name], counts.get(name, {}), set(query.terms.get(name, ())))
+        for name in TERM_FILTERS
+    }
 
 
 def search_services(query: SearchQuery) -> SearchResult:
+    started = time.perf_counter()
     page = search_backend().search(query)
+    search_ms = (time.perf_counter() - started) * 1000
     if not page.degraded and pending_count():
         # The index answers again: catch up on the changes queued while it was down.
         sync_outbox()
@@ -115,4 +106,12 @@ def search_services(query: SearchQuery) -> SearchResult:
         for hit in page.hits
         if hit.service_id in by_id
     ]
-    return SearchResult(query, items, page.total, label_facets(page.facets, query), page.degraded)
+    return SearchResult(
+        query,
+        items,
+        page.total,
+        label_facets(page.facets, query),
+        page.degraded,
+        search_ms=search_ms,
+        took_ms=page.took_ms,
+    )

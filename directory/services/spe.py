@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 
 from .. import referentials as ref
 from ..models import Service, Structure
-from ..search.documents import build_document, covered_arrondissements
+from ..search.documents import build_document
+from ..search.filters import covered_arrondissements
 from ..search.geo import distance_km
 from . import listings
 

@@ -4,47 +4,14 @@ from dataclasses import dataclass, field
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from .. import referentials as ref
+from ..search.filters import BY_NAME, FILTERS, NUMBER, OPTION, SINGLE_VALUED
 from ..services.search import FacetValue, SearchResult
-from .links import SINGLE_VALUED, SearchLinks
+from .links import SearchLinks
 
-# Filter order on the page; "age" is the one filter without values to count.
-FILTER_ORDER = (
-    "thematiques",
-    "arrondissement",
-    "niveau",
-    "statut",
-    "age",
-    "rqth",
-    "publics",
-    "publics_dedies",
-    "frais",
-    "modes_accueil",
-    "types",
-    "langues",
-    "structure",
-    "signataire",
-)
-TITLES = {
-    "thematiques": _l("Thématiques"),
-    "arrondissement": _l("Arrondissement"),
-    "niveau": _l("Niveau de français de la personne"),
-    "statut": _l("Statut de séjour de la personne"),
-    "age": _l("Âge de la personne"),
-    "rqth": _l("Reconnaissance de handicap (RQTH)"),
-    "publics": _l("Publics"),
-    "publics_dedies": _l("Services dédiés"),
-    "frais": _l("Frais"),
-    "modes_accueil": _l("Modes d'accueil"),
-    "types": _l("Types de service"),
-    "langues": _l("Langues parlées"),
-    "structure": _l("Structures"),
-    "signataire": _l("Signataires du protocole"),
-}
-# Shown unfolded even when nothing is chosen in them: what an auditor sets first.
-UNFOLDED = frozenset({"thematiques", "arrondissement", "niveau", "statut", "age"})
+# Titles of the page's filters, in page order (the registry's).
+TITLES = {f.name: f.title for f in FILTERS}
 
 
 @dataclass(frozen=True)
@@ -87,7 +54,7 @@ class FacetBlock:
 
     @property
     def unfolded(self) -> bool:
-        return self.field in UNFOLDED or bool(self.selected)
+        return BY_NAME[self.field].unfolded or bool(self.selected)
 
 
 def _options(name: str, values: list[FacetValue], links: SearchLinks) -> list[FacetOption]:
@@ -133,12 +100,12 @@ def _dedicated_block(links: SearchLinks) -> FacetBlock:
 def facet_blocks(result: SearchResult, links: SearchLinks) -> list[FacetBlock]:
     """Every filter of the page, in order, hiding the ones with nothing to offer."""
     blocks = []
-    for name in FILTER_ORDER:
-        title = str(TITLES[name])
-        if name == "age":
+    for registered in FILTERS:
+        name, title = registered.name, str(registered.title)
+        if registered.kind == NUMBER:
             blocks.append(FacetBlock(name, title, "age"))
             continue
-        if name == "publics_dedies":
+        if registered.kind == OPTION:
             blocks.append(_dedicated_block(links))
             continue
         options = _options(name, result.facets.get(name, []), links)

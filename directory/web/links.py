@@ -6,10 +6,8 @@ from urllib.parse import urlencode
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
-from ..search.query import DEFAULT_SIZE, TERM_FILTERS, SearchQuery
-
-# Boolean filters take one value: choosing one replaces the other.
-SINGLE_VALUED = frozenset({"signataire", "rqth"})
+from ..search.filters import SINGLE_VALUED, TERM_FILTERS
+from ..search.query import DEFAULT_SIZE, SearchQuery
 
 
 def filled_args(args: MultiDict) -> MultiDict:

@@ -8,7 +8,8 @@ from marshmallow import ValidationError
 from ..models import Structure
 from ..schemas.messages import flatten_errors
 from ..schemas.search import parse_search_args
-from ..search.query import SORTS, SearchQuery
+from ..search.filters import SORTS
+from ..search.query import SearchQuery
 from ..services import listings
 from ..services.search import search_services
 from . import blueprint
@@ -17,12 +18,7 @@ from .facets import TITLES, active_filters, facet_blocks
 from .links import SearchLinks, filled_args
 from .map import map_origin, map_points
 
-SORT_LABELS = {
-    "pertinence": _l("Pertinence"),
-    "distance": _l("Distance"),
-    "nom": _l("Nom"),
-    "date_maj": _l("Mise à jour la plus récente"),
-}
+SORT_LABELS = {sort.name: sort.label for sort in SORTS}
 PARAMETER_TITLES = {
     **TITLES,
     "q": _l("Recherche"),
@@ -44,13 +40,12 @@ def sort_options(query: SearchQuery) -> list[tuple[str, str, bool]]:
     if query.sort is None:
         label = _("%(sort)s (par défaut)", sort=SORT_LABELS[effective])
         options.append(("", label, True))
+    available = {None: True, "q": bool(query.q), "point": bool(query.geo)}
     for sort in SORTS:
-        unavailable = (sort == "distance" and not query.geo) or (
-            sort == "pertinence" and not query.q
-        )
-        if unavailable or (query.sort is None and sort == effective):
+        if not available[sort.needs] or (query.sort is None and sort.name == effective):
             continue
-        options.append((sort, str(SORT_LABELS[sort]), query.sort is not None and sort == effective))
+        chosen = query.sort is not None and sort.name == effective
+        options.append((sort.name, str(sort.label), chosen))
     return options
 
 

@@ -20,7 +20,7 @@ from ..schemas.listings import ServiceSchema
 from ..schemas.messages import flatten_errors
 from ..schemas.search import parse_search_args
 from ..services import listings
-from ..services.search import search_services
+from ..services.search import SearchResult, search_services
 from .openapi import openapi_document
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -65,7 +65,16 @@ def search():
         }
     )
     headers = {"X-Search-Degraded": "embedded"} if result.degraded else {}
+    headers["Server-Timing"] = _server_timing(result)
     return body, 200, headers
+
+
+def _server_timing(result: SearchResult) -> str:
+    """The backend's search time, and Elasticsearch's own `took` when it answered."""
+    timings = [f"search;dur={result.search_ms:.1f}"]
+    if result.took_ms is not None:
+        timings.append(f"es;dur={result.took_ms}")
+    return ", ".join(timings)
 
 
 def _round(distance: float | None) -> float | None:

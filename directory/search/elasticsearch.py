@@ -273,7 +273,12 @@ class ElasticsearchBackend:
             for name in TERM_FILTERS
             if name in aggregations
         }
-        return SearchPage(hits=hits, total=response["hits"]["total"]["value"], facets=facets)
+        return SearchPage(
+            hits=hits,
+            total=response["hits"]["total"]["value"],
+            facets=facets,
+            took_ms=response["took"],
+        )
 
     @staticmethod
     def _hit(hit: dict, query: SearchQuery) -> Hit:

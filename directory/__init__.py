@@ -51,6 +51,8 @@ def create_app(test_config: dict | None = None) -> Flask:
                 "this process stops and differ between processes. Set it in production."
             )
 
+    # JSON in UTF-8 as it is: French text is not inflated by \u escapes.
+    app.json.ensure_ascii = False
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     db.init_app(app)

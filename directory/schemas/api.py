@@ -19,8 +19,18 @@ class ServiceWithStructureSchema(ServiceSchema):
     structure = fields.Nested(StructureSchema)
 
 
+# What a search hit says of its structure; the rest is at /api/v1/structures/<id>.
+STRUCTURE_SUMMARY = ("id", "nom", "signataire", "commune", "code_postal", "code_insee")
+
+
+class SearchServiceSchema(ServiceSchema):
+    """A service as a search hit: every field of its own, a summary of its structure."""
+
+    structure = fields.Nested(StructureSchema(only=STRUCTURE_SUMMARY))
+
+
 class SearchItemSchema(Schema):
-    service = fields.Nested(ServiceWithStructureSchema, required=True)
+    service = fields.Nested(SearchServiceSchema, required=True)
     distance = fields.Float(allow_none=True, metadata={"description": "Distance au point, en km"})
 
 

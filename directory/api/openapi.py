@@ -7,6 +7,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from .. import referentials as ref
 from ..schemas.api import (
+    STRUCTURE_SUMMARY,
     ConflictSchema,
     ErrorSchema,
     FacetValueSchema,
@@ -14,6 +15,7 @@ from ..schemas.api import (
     ReferentialValueSchema,
     SearchItemSchema,
     SearchResponseSchema,
+    SearchServiceSchema,
     ServiceWithStructureSchema,
     StructureListSchema,
     StructureWithServicesSchema,
@@ -28,6 +30,8 @@ COMPONENTS = {
     "Structure": StructureSchema,
     "ServiceDetail": ServiceWithStructureSchema,
     "StructureDetail": StructureWithServicesSchema,
+    "StructureSummary": StructureSchema(only=STRUCTURE_SUMMARY),
+    "SearchService": SearchServiceSchema,
     "FacetValue": FacetValueSchema,
     "SearchItem": SearchItemSchema,
     "SearchResponse": SearchResponseSchema,

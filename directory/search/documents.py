@@ -12,6 +12,9 @@ from ..models import Service
 from .filters import index_terms
 from .text import analysed_text, fold
 
+# The analysed text fields of a document and their weight in relevance, for both backends.
+TEXT_WEIGHTS = {"nom": 10, "structure_nom": 4, "description": 1, "thematiques": 3, "conditions": 1}
+
 
 @dataclass(frozen=True)
 class SearchDocument:
@@ -58,6 +61,7 @@ def build_document(service: Service, with_text: bool = True) -> SearchDocument:
 
 
 def _analysed_texts(service: Service) -> dict[str, str]:
+    """The analysed text of each field of TEXT_WEIGHTS."""
     return {
         "nom": analysed_text(service.nom),
         "structure_nom": analysed_text(service.structure.nom),

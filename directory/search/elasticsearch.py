@@ -13,13 +13,12 @@ from collections.abc import Iterable
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
-from .documents import SearchDocument
+from .documents import TEXT_WEIGHTS, SearchDocument
 from .geo import distance_km
 from .query import INDEX_FIELDS, TERM_FILTERS, Hit, SearchPage, SearchQuery, SearchUnavailable
 from .text import TermGroup, parse_query
 
-# Text fields (prefixed: "thematiques" is also a filter) and their weight in relevance.
-TEXT_BOOSTS = {"nom": 10, "structure_nom": 4, "description": 1, "thematiques": 3, "conditions": 1}
+# Text fields are prefixed in the mapping ("thematiques" is also a filter).
 TEXT_PREFIX = "text_"
 FACET_SIZE = 1000
 MAX_RESULT_WINDOW = 1_000_000
@@ -35,7 +34,7 @@ MAPPING = {
         "remote": {"type": "boolean"},
         "nom_key": {"type": "keyword"},
         "date_maj": {"type": "date", "format": "strict_date"},
-        **{TEXT_PREFIX + name: {"type": "text", "analyzer": "whitespace"} for name in TEXT_BOOSTS},
+        **{TEXT_PREFIX + name: {"type": "text", "analyzer": "whitespace"} for name in TEXT_WEIGHTS},
     },
 }
 SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0, "max_result_window": MAX_RESULT_WINDOW}
@@ -46,7 +45,7 @@ SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0, "max_result_window":
 
 def text_clause(groups: list[TermGroup]) -> dict:
     """Every group must match one of its phrases, in any text field."""
-    fields = [f"{TEXT_PREFIX}{name}^{boost}" for name, boost in TEXT_BOOSTS.items()]
+    fields = [f"{TEXT_PREFIX}{name}^{boost}" for name, boost in TEXT_WEIGHTS.items()]
 
     def phrase(terms: tuple[str, ...]) -> dict:
         return {"multi_match": {"query": " ".join(terms), "type": "phrase", "fields": fields}}

@@ -4,8 +4,11 @@ index documents, both backends' facets and sorts, and the search page use exactl
 import pytest
 
 from directory.api.openapi import openapi_document
+from directory.extensions import db
+from directory.models import Service
 from directory.schemas.search import SearchParamsSchema
 from directory.search import filters
+from directory.search.documents import TEXT_WEIGHTS, build_document
 from directory.search.elasticsearch import MAPPING, search_body
 from directory.search.query import SearchQuery
 from tests.factories import service, structure
@@ -35,10 +38,6 @@ def test_the_openapi_document_lists_every_registered_parameter(app):
 
 @pytest.mark.usefixtures("loaded")
 def test_every_index_document_fills_every_index_field(app):
-    from directory.extensions import db
-    from directory.models import Service
-    from directory.search.documents import build_document
-
     with app.app_context():
         document = build_document(db.session.get(Service, "a"))
     assert tuple(document.terms) == filters.INDEX_FIELDS
@@ -83,3 +82,12 @@ def test_the_search_page_shows_the_registry_filters_in_its_order(client):
     assert shown == [name for name in registered if name in shown]
     assert {"arrondissement", "rqth", "publics", "publics_dedies", "structure"} <= set(shown)
     assert page.find("input", id="filtre-age").get("name") == "age"
+
+
+@pytest.mark.usefixtures("loaded")
+def test_documents_carry_exactly_the_weighted_text_fields(app):
+    with app.app_context():
+        document = build_document(db.session.get(Service, "a"))
+    assert tuple(document.text) == tuple(TEXT_WEIGHTS)
+    text_fields = {name for name, spec in MAPPING["properties"].items() if spec["type"] == "text"}
+    assert text_fields == {f"text_{name}" for name in TEXT_WEIGHTS}

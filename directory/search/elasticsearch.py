@@ -192,9 +192,9 @@ class ElasticsearchBackend:
             return
         self.client.indices.put_mapping(index=self.alias, properties=MAPPING["properties"])
 
-    def _new_index(self) -> str:
+    def _new_index(self, **settings) -> str:
         name = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}"
-        self.client.indices.create(index=name, settings=SETTINGS, mappings=MAPPING)
+        self.client.indices.create(index=name, settings=SETTINGS | settings, mappings=MAPPING)
         return name
 
     @unavailable_on_failure
@@ -214,7 +214,7 @@ class ElasticsearchBackend:
             "_source": to_source(document),
         }
 
-    def _bulk(self, actions: list[dict], **kwargs) -> None:
+    def _bulk(self, actions: Iterable[dict], **kwargs) -> None:
         """Bulk write; a late, older version (409) is not an error: the newer one stays."""
         _, errors = helpers.bulk(self.client, actions, raise_on_error=False, **kwargs)
         failures = [e for e in errors if _status(e) not in (409, 404)]
@@ -227,17 +227,28 @@ class ElasticsearchBackend:
 
     @unavailable_on_failure
     def rebuild(self, documents: Iterable[SearchDocument]) -> int:
-        """Load a new index, check it, then swap the alias in one call (zero downtime)."""
-        documents = list(documents)
-        new_index = self._new_index()
+        """Load a new index, check it, then swap the alias in one call (zero downtime).
+
+        Documents are streamed in bulk chunks, with refreshes off until the load is done.
+        """
+        new_index = self._new_index(refresh_interval="-1")
+        sent = 0
+
+        def actions():
+            nonlocal sent
+            for document in documents:
+                sent += 1
+                yield self._index_action(document, new_index)
+
         try:
-            self._bulk([self._index_action(d, new_index) for d in documents])
+            self._bulk(actions())
+            self.client.indices.put_settings(
+                index=new_index, settings={"index": {"refresh_interval": None}}
+            )
             self.client.indices.refresh(index=new_index)
             count = self.client.count(index=new_index)["count"]
-            if count != len(documents):
-                raise RuntimeError(
-                    f"{new_index} holds {count} documents, {len(documents)} expected"
-                )
+            if count != sent:
+                raise RuntimeError(f"{new_index} holds {count} documents, {sent} expected")
             old = list(self.client.indices.get_alias(name=self.alias)) if self._has_alias() else []
             self.client.indices.update_aliases(
                 actions=[

@@ -195,3 +195,16 @@ def test_an_index_made_by_an_older_version_takes_the_new_fields_on_init_db(app, 
     assert app.test_cli_runner().invoke(args=["init-db"]).exit_code == 0
     assert "publics_nommes" in client.indices.get_mapping(index=old)[old]["mappings"]["properties"]
     assert import_file(app, tmp_path, [structure()], [service("a")]).exit_code == 0
+
+
+def test_a_rebuild_streams_a_generator_and_leaves_refreshes_on(app, tmp_path, client):
+    services = [service(f"s{n}") for n in range(5)]
+    assert import_file(app, tmp_path, [structure()], services).exit_code == 0
+    backend = app.extensions["directory.search"].primary
+    with app.app_context():
+        documents = (build_document(s) for s in db.session.scalars(db.select(Service)))
+        assert backend.rebuild(documents) == 5
+    (index,) = backend.client.indices.get_alias(name=backend.alias)
+    settings = backend.client.indices.get_settings(index=index)[index]["settings"]["index"]
+    assert "refresh_interval" not in settings  # back to the default once loaded
+    assert len(ids(search(client))) == 5

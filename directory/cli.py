@@ -119,7 +119,9 @@ def export_command(directory: str) -> None:
 def reindex_command() -> None:
     """Rebuild the search index from the database."""
     search_backend().create_schema()
-    total = db.session.scalar(select(func.count()).select_from(Service))
+    # Each index (the embedded one behind Elasticsearch too) reads every service once.
+    passes = len(search_backend().backends)
+    total = db.session.scalar(select(func.count()).select_from(Service)) * passes
     with click.progressbar(length=total, label=_("Indexation"), file=sys.stderr) as bar:
         indexed = rebuild_index(progress=bar.update)
     click.echo(

@@ -1,5 +1,6 @@
 """Search: a query object, French text analysis, and interchangeable backends."""
 
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from elasticsearch import Elasticsearch
@@ -49,8 +50,9 @@ class SearchIndexes:
         for backend in self.backends:
             backend.index(documents, deleted)
 
-    def rebuild(self, documents: list[SearchDocument]) -> int:
-        return [backend.rebuild(documents) for backend in self.backends][-1]
+    def rebuild(self, documents: Callable[[], Iterable[SearchDocument]]) -> int:
+        """Rebuild each index from its own pass over ``documents()`` (streamed, not held)."""
+        return [backend.rebuild(documents()) for backend in self.backends][-1]
 
     def count(self) -> int:
         return self.primary.count()

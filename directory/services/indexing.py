@@ -8,7 +8,7 @@ an entry twice, or late, never overwrites a newer document.
 """
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from flask import current_app
@@ -19,7 +19,7 @@ from ..extensions import db
 from ..models import SearchOutbox, Service, Structure
 from ..referentials import PUBLIE
 from ..search import SearchIndexes
-from ..search.documents import build_document
+from ..search.documents import SearchDocument, build_document
 from ..search.query import SearchUnavailable
 
 BATCH_SIZE = 500
@@ -117,17 +117,27 @@ def index_services(service_ids: Iterable[str]) -> None:
     )
 
 
+def visible_documents(progress: Callable[[int], None]) -> Iterator[SearchDocument]:
+    """Every visible service as an index document, read in batches by id; the session is
+    emptied after each batch, so memory stays flat whatever the size of the directory."""
+    last_id = ""
+    while batch := db.session.scalars(
+        visible_services_query().where(Service.id > last_id).limit(BATCH_SIZE)
+    ).all():
+        for service in batch:
+            yield build_document(service)
+            progress(1)
+        last_id = batch[-1].id
+        db.session.expunge_all()
+
+
 def rebuild_index(progress: Callable[[int], None] = lambda n: None) -> int:
     """Rebuild every index from the database; returns the number of indexed services.
 
     The queue as it stood before the rebuild is covered by it, and emptied.
     """
     covered = db.session.scalar(select(func.max(SearchOutbox.id)))
-    documents = []
-    for service in db.session.scalars(visible_services_query()).yield_per(BATCH_SIZE):
-        documents.append(build_document(service))
-        progress(1)
-    count = search_backend().rebuild(documents)
+    count = search_backend().rebuild(lambda: visible_documents(progress))
     if covered is not None:
         db.session.execute(delete(SearchOutbox).where(SearchOutbox.id <= covered))
         db.session.commit()

@@ -1,11 +1,12 @@
-# The two commands of the README: `make run` and `make test`. Everything else is their parts.
+# The two commands of the README, `make run` and `make test`, and `make bench`. Everything else
+# is their parts.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test assets translations pdf-libs browser elasticsearch lint seed
+.PHONY: run test bench install install-test assets translations pdf-libs browser elasticsearch lint seed
 
 run: install assets translations pdf-libs seed  ## Install, load the sample data and serve on http://$(HOST):$(PORT)
 	DIRECTORY_SECURE_COOKIES=$${DIRECTORY_SECURE_COOKIES:-false} \
@@ -13,6 +14,9 @@ run: install assets translations pdf-libs seed  ## Install, load the sample data
 
 test: install-test assets translations pdf-libs browser elasticsearch lint  ## Install everything, run every test
 	$(BIN)/python -m pytest
+
+bench: install elasticsearch  ## End-to-end benchmark over HTTP (gunicorn): writes docs/benchmarks.md
+	$(BIN)/python bench/run.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

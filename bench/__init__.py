@@ -1,0 +1,1 @@
+"""End-to-end benchmark: generated data, the production server, an HTTP load client."""

@@ -53,6 +53,7 @@ class Orders:
 def answer(
     snapshot: Snapshot, query: SearchQuery, text: TextMatches | None, orders: Orders
 ) -> SearchPage:
+    """The page, total and facets of ``query``; ``text``: what FTS5 matched, if it has text."""
     filters = {
         name: snapshot.any_of(query.index_field(name), values)
         for name, values in query.terms.items()

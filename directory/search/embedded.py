@@ -107,7 +107,7 @@ class EmbeddedBackend:
         return snapshot if snapshot.generation == state.generation else None
 
     @staticmethod
-    def _text(connection: Connection, groups: list[TermGroup], query: SearchQuery):
+    def _text(connection: Connection, groups: list[TermGroup], query: SearchQuery) -> TextMatches:
         expression = fts_expression(groups)
         if query.effective_sort == "pertinence":
             scores = store.text_scores(connection, expression)

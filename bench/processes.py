@@ -75,30 +75,51 @@ class Server:
         return [_vm_hwm_mb(pid) for pid in self.worker_pids()]
 
     def cpu(self) -> "CpuClock":
-        return CpuClock.now(self.worker_pids())
+        """Where the CPU goes: the workers, Elasticsearch, and this load client."""
+        return CpuClock.now(
+            {
+                "workers": self.worker_pids(),
+                "elasticsearch": elasticsearch_pids(),
+                "client": [os.getpid()],
+            }
+        )
+
+
+def elasticsearch_pids() -> list[int]:
+    """The JVMs of local Elasticsearch nodes, known by their main class."""
+    pids = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if b"org.elasticsearch.bootstrap.Elasticsearch" in cmdline.read_bytes():
+                pids.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return pids
 
 
 @dataclass(frozen=True)
 class CpuClock:
-    """CPU time (clock ticks) of the whole machine and of some processes, since boot."""
+    """CPU time (clock ticks) of the whole machine and of groups of processes, since boot."""
 
     busy: int
     total: int
-    processes: int
+    groups: dict[str, int]
 
     @classmethod
-    def now(cls, pids: list[int]) -> "CpuClock":
+    def now(cls, groups: dict[str, list[int]]) -> "CpuClock":
         ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
         idle = ticks[3] + ticks[4]  # idle, iowait
-        return cls(sum(ticks) - idle, sum(ticks), sum(map(_process_ticks, pids)))
+        used = {name: sum(map(_process_ticks, pids)) for name, pids in groups.items()}
+        return cls(sum(ticks) - idle, sum(ticks), used)
 
-    def shares_since(self, before: "CpuClock") -> tuple[float, float]:
-        """(machine busy, these processes) in % of all the cores' time since ``before``."""
+    def shares_since(self, before: "CpuClock") -> dict[str, float]:
+        """The machine's busy time and each group's, in % of all the cores' time since
+        ``before`` (a group whose processes changed counts only what they share)."""
         total = (self.total - before.total) or 1
-        return (
-            100 * (self.busy - before.busy) / total,
-            100 * (self.processes - before.processes) / total,
-        )
+        shares = {"machine": 100 * (self.busy - before.busy) / total}
+        for name, ticks in self.groups.items():
+            shares[name] = 100 * max(ticks - before.groups.get(name, ticks), 0) / total
+        return shares
 
 
 def _process_ticks(pid: int) -> int:

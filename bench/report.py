@@ -52,8 +52,9 @@ class Measurement:
     imported: Measured
     reindexed: Measured
     runs: dict[int, Run]
-    # Per load level: CPU use of the whole machine and of the workers, in % of all cores.
-    cpu: dict[int, tuple[float, float]]
+    # Per load level: CPU use of the machine, the workers, Elasticsearch and the client,
+    # in % of all the cores' time.
+    cpu: dict[int, dict[str, float]]
     workers_mb: list[float]
     minutes: float
 
@@ -275,9 +276,10 @@ réponse : chaque requête ouvre donc sa connexion (boucle locale). Le **planche
 temps du moteur lui-même, lu dans l'en-tête `Server-Timing` de chaque réponse
 (`search;dur` : l'appel au moteur de recherche ; `es;dur` : le `took` d'Elasticsearch).
 Les percentiles sont interpolés entre les rangs voisins. Le client, gunicorn et
-Elasticsearch se partagent les mêmes cœurs : la colonne « CPU machine / workers » donne la
-part du temps de tous les cœurs occupée pendant le palier, par toute la machine (client,
-Elasticsearch et tout autre processus compris), puis par les seuls workers gunicorn."""
+Elasticsearch se partagent les mêmes cœurs : la colonne « CPU % » donne la part du temps de
+tous les cœurs occupée pendant le palier par toute la machine (tout processus compris, ceux
+d'autres utilisateurs aussi), puis par les workers gunicorn, le nœud Elasticsearch et le
+client de charge."""
 
 
 def targets_section(measurements: list[Measurement]) -> str:
@@ -313,7 +315,7 @@ def load_section(measurements: list[Measurement]) -> str:
         "plancher p50",
         "plancher p95",
         "took ES p50",
-        "CPU machine / workers",
+        "CPU % machine / workers / ES / client",
         "cibles",
     ]
     rows = []
@@ -334,7 +336,7 @@ def load_section(measurements: list[Measurement]) -> str:
                     number(s.floor_p50),
                     number(s.floor_p95),
                     number(s.took_p50),
-                    " / ".join(f"{share:.0f} %" for share in m.cpu[clients]),
+                    " / ".join(f"{share:.0f}" for share in m.cpu[clients].values()),
                     "<br>".join(c.cell for c in checks(m, clients)),
                 ]
             )

@@ -22,10 +22,10 @@ from .snapshot import Snapshot
 
 @dataclass(frozen=True)
 class TextMatches:
-    """The documents a text query matched, and their bm25 scores when sorting by pertinence."""
+    """The documents a text query matched, and how to read the bm25 scores of some of them."""
 
     docs: BitMap
-    scores: dict[int, float] | None = None
+    scores_of: Callable[[BitMap], dict[int, float]]
 
 
 class Orders:
@@ -124,10 +124,12 @@ def page(
     text: TextMatches | None,
     orders: Orders,
 ) -> list[Hit]:
+    if not matched:
+        return []
     end = query.offset + query.size
     sort = query.effective_sort
-    if sort == "pertinence" and text is not None and text.scores is not None:
-        ranked = _by_score(matched, end, text.scores, orders.rank("nom"))
+    if sort == "pertinence" and text is not None:
+        ranked = _by_score(matched, end, text.scores_of(matched), orders.rank("nom"))
     elif sort == "distance" and query.geo:
         ranked = _nearest_first(snapshot, query, matched, end, orders)
     else:

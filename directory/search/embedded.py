@@ -80,7 +80,7 @@ class EmbeddedBackend:
                 snapshot = self._snapshot_at(connection)
                 if snapshot is None:
                     continue  # another thread holds a newer one: read again at its generation
-                text = self._text(connection, groups, query) if groups else None
+                text = self._text(connection, groups) if groups else None
                 orders = Orders(snapshot, partial(store.read_order, connection))
                 return answer(snapshot, query, text, orders)
 
@@ -107,12 +107,15 @@ class EmbeddedBackend:
         return snapshot if snapshot.generation == state.generation else None
 
     @staticmethod
-    def _text(connection: Connection, groups: list[TermGroup], query: SearchQuery) -> TextMatches:
+    def _text(connection: Connection, groups: list[TermGroup]) -> TextMatches:
         expression = fts_expression(groups)
-        if query.effective_sort == "pertinence":
-            scores = store.text_scores(connection, expression)
-            return TextMatches(BitMap(scores), scores)
-        return TextMatches(store.text_matches(connection, expression))
+        matches = store.text_matches(connection, expression)
+
+        def scores_of(docs: BitMap) -> dict[int, float]:
+            among = docs if len(docs) < len(matches) // 2 else None
+            return store.text_scores(connection, expression, among)
+
+        return TextMatches(matches, scores_of)
 
 
 def _brought_up_to(

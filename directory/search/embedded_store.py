@@ -303,16 +303,18 @@ def text_matches(connection: Connection, expression: str) -> BitMap:
     return BitMap([doc for (doc,) in rows])
 
 
-def text_scores(connection: Connection, expression: str) -> dict[int, float]:
-    """The bm25 score (lower is better) of each document the expression matches."""
-    return dict(
-        _rows(
-            connection,
-            f"SELECT rowid, bm25(search_fts, {BM25_WEIGHTS}) FROM search_fts "
-            "WHERE search_fts MATCH ?",
-            (expression,),
-        )
-    )
+def text_scores(
+    connection: Connection, expression: str, among: BitMap | None = None
+) -> dict[int, float]:
+    """The bm25 score (lower is better) of the documents the expression matches, or of those
+    of ``among`` only: FTS5 spends its time per document scored."""
+    sql = f"SELECT rowid, bm25(search_fts, {BM25_WEIGHTS}) FROM search_fts WHERE search_fts MATCH ?"
+    params = (expression,)
+    if among is not None:
+        # "+rowid": a look-up in the list (built once), rather than one FTS5 seek per listed row.
+        sql += " AND +rowid IN (SELECT value FROM json_each(?))"
+        params += (json.dumps(list(among)),)
+    return dict(_rows(connection, sql, params))
 
 
 def _rows(connection: Connection, sql: str, params: tuple = ()) -> list[tuple]:

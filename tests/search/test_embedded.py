@@ -237,6 +237,31 @@ def test_the_grid_finds_what_measuring_every_point_finds(monkeypatch):
         )
 
 
+def test_pertinence_ranks_the_same_with_or_without_filters(tmp_path):
+    """Shorter names score better (bm25), equal scores go by name; a filter keeping a few of
+    the matches (scored alone) leaves them in the same order."""
+    rng = random.Random("pertinence")
+    documents = [
+        search_document(
+            f"svc-{n:02d}",
+            nom="Atelier " + " ".join(rng.sample(["vélo", "couture", "cuisine", "jardin"], n % 4)),
+            frais=("payant",) if n % 5 == 0 else ("gratuit",),
+        )
+        for n in range(40)
+    ]
+    backend = new_backend(index_url(tmp_path))
+    backend.rebuild(documents)
+
+    def ranked(**terms) -> list[str]:
+        page = backend.search(SearchQuery(terms=terms, q="atelier", size=100))
+        return [hit.service_id for hit in page.hits]
+
+    by_length = sorted(documents, key=lambda d: (len(d.nom_key.split()), d.nom_key, d.service_id))
+    assert ranked() == [d.service_id for d in by_length]
+    paying = {d.service_id for d in documents if d.terms["frais"] == ("payant",)}
+    assert ranked(frais=("payant",)) == [i for i in ranked() if i in paying]
+
+
 def test_without_facets_only_hits_and_total(tmp_path):
     backend = new_backend(index_url(tmp_path))
     backend.rebuild([search_document("a"), search_document("b", frais=("payant",))])

@@ -238,8 +238,8 @@ def test_the_grid_finds_what_measuring_every_point_finds(monkeypatch):
 
 
 def test_pertinence_ranks_the_same_with_or_without_filters(tmp_path):
-    """Shorter names score better (bm25), equal scores go by name; a filter keeping a few of
-    the matches (scored alone) leaves them in the same order."""
+    """Shorter names score better (bm25), equal scores go by name; a filter keeps the order,
+    whether it leaves a few matches (scored alone) or most of them."""
     rng = random.Random("pertinence")
     documents = [
         search_document(
@@ -260,6 +260,7 @@ def test_pertinence_ranks_the_same_with_or_without_filters(tmp_path):
     assert ranked() == [d.service_id for d in by_length]
     paying = {d.service_id for d in documents if d.terms["frais"] == ("payant",)}
     assert ranked(frais=("payant",)) == [i for i in ranked() if i in paying]
+    assert ranked(frais=("gratuit",)) == [i for i in ranked() if i not in paying]
 
 
 def test_without_facets_only_hits_and_total(tmp_path):

@@ -47,8 +47,8 @@ class SearchResult:
 
 
 def _labels(registered: Filter, values: set[str]) -> dict[str, str]:
-    """Labels of a facet's values, in the order the facet lists them (open-ended facets:
-    structures by name, languages by name, ordered later by count)."""
+    """Labels of a facet's values: for a fixed list, all of them in the facet's order; for
+    an open-ended facet (structures, languages), those of ``values``."""
     if registered.check == ARRONDISSEMENT:
         return ref.arrondissements()
     if registered.check == IDENTIFIER:
@@ -65,15 +65,17 @@ def _facet_values(
     registered: Filter, counts: dict[str, int], selected: set[str]
 ) -> list[FacetValue]:
     """The values a facet lists: those with services, or chosen; for an open-ended facet,
-    its largest values only (plus the chosen ones), most frequent first."""
+    its largest values only (plus the chosen ones), most frequent first, labelled after
+    the cut (a facet of thousands of structures reads fifty names)."""
     shown = {value for value, count in counts.items() if count} | selected
-    labels = _labels(registered, shown)
     if registered.max_values is None:
+        labels = _labels(registered, shown)
         order = [value for value in labels if value in shown]
     else:
-        by_count = sorted(shown, key=lambda v: (-counts.get(v, 0), labels.get(v, v)))
-        largest = by_count[: registered.max_values]
-        order = largest + [v for v in by_count[registered.max_values :] if v in selected]
+        by_count = sorted(shown, key=lambda v: (-counts.get(v, 0), v))
+        order = by_count[: registered.max_values]
+        order += [v for v in by_count[registered.max_values :] if v in selected]
+        labels = _labels(registered, set(order))
     return [
         FacetValue(value, labels.get(value, value), counts.get(value, 0), value in selected)
         for value in order

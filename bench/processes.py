@@ -74,28 +74,6 @@ class Server:
         """Each worker's peak resident memory so far (VmHWM)."""
         return [_vm_hwm_mb(pid) for pid in self.worker_pids()]
 
-    def cpu(self) -> "CpuClock":
-        """Where the CPU goes: the workers, Elasticsearch, and this load client."""
-        return CpuClock.now(
-            {
-                "workers": self.worker_pids(),
-                "elasticsearch": elasticsearch_pids(),
-                "client": [os.getpid()],
-            }
-        )
-
-
-def elasticsearch_pids() -> list[int]:
-    """The JVMs of local Elasticsearch nodes, known by their main class."""
-    pids = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            if b"org.elasticsearch.bootstrap.Elasticsearch" in cmdline.read_bytes():
-                pids.append(int(cmdline.parent.name))
-        except OSError:
-            continue
-    return pids
-
 
 @dataclass(frozen=True)
 class CpuClock:
@@ -103,32 +81,38 @@ class CpuClock:
 
     busy: int
     total: int
-    groups: dict[str, int]
+    # Group name -> {pid: ticks}.
+    groups: dict[str, dict[int, int]]
 
     @classmethod
     def now(cls, groups: dict[str, list[int]]) -> "CpuClock":
         ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
         idle = ticks[3] + ticks[4]  # idle, iowait
-        used = {name: sum(map(_process_ticks, pids)) for name, pids in groups.items()}
+        used = {name: _ticks_of(pids) for name, pids in groups.items()}
         return cls(sum(ticks) - idle, sum(ticks), used)
 
     def shares_since(self, before: "CpuClock") -> dict[str, float]:
         """The machine's busy time and each group's, in % of all the cores' time since
-        ``before`` (a group whose processes changed counts only what they share)."""
+        ``before`` (a process started since then counts whole, one gone is not counted)."""
         total = (self.total - before.total) or 1
         shares = {"machine": 100 * (self.busy - before.busy) / total}
-        for name, ticks in self.groups.items():
-            shares[name] = 100 * max(ticks - before.groups.get(name, ticks), 0) / total
+        for name, processes in self.groups.items():
+            earlier = before.groups.get(name, {})
+            used = sum(ticks - earlier.get(pid, 0) for pid, ticks in processes.items())
+            shares[name] = 100 * used / total
         return shares
 
 
-def _process_ticks(pid: int) -> int:
-    """utime + stime of a process (0 if it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0
-    return int(fields[11]) + int(fields[12])
+def _ticks_of(pids: list[int]) -> dict[int, int]:
+    """utime + stime of each process still running."""
+    ticks = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks[pid] = int(fields[11]) + int(fields[12])
+    return ticks
 
 
 def _vm_hwm_mb(pid: int) -> float:

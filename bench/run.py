@@ -25,13 +25,14 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import generate  # noqa: E402
 from bench.load import request_paths, run_clients  # noqa: E402
-from bench.processes import Server, run_measured, serve  # noqa: E402
+from bench.processes import CpuClock, Server, run_measured, serve  # noqa: E402
 from bench.report import CHART, Machine, Measurement, Settings, latency_svg, markdown  # noqa: E402
 from directory.config import settings_from_environment  # noqa: E402
 from directory.search import elasticsearch_client  # noqa: E402
@@ -114,15 +115,33 @@ def indexed_count(port: int) -> int:
         connection.close()
 
 
+def es_process_ids(url: str) -> list[int]:
+    """The pid of the Elasticsearch node, when it runs on this machine."""
+    if urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
+        return []
+    try:
+        nodes = es_client(url).nodes.info(node_id="_local", metric="process")["nodes"]
+    except Exception:  # no node: nothing to watch
+        return []
+    return [node["process"]["id"] for node in nodes.values()]
+
+
+def cpu_clock(server: Server, es_pids: list[int]) -> CpuClock:
+    """Where the CPU goes: the workers, the Elasticsearch node, and this load client."""
+    groups = {"workers": server.worker_pids(), "elasticsearch": es_pids, "client": [os.getpid()]}
+    return CpuClock.now(groups)
+
+
 def load_levels(server: Server, args: argparse.Namespace) -> tuple[dict, dict]:
     """A warm-up pass, then each load level: its run and the CPU shares it used."""
     mix = request_paths()
+    es_pids = es_process_ids(args.elasticsearch_url)
     run_clients(server.port, mix, 1, len(mix), args.time_cap)
     runs, cpu = {}, {}
     for clients in args.clients:
-        before = server.cpu()
+        before = cpu_clock(server, es_pids)
         run = run_clients(server.port, mix, clients, args.rounds * len(mix), args.time_cap)
-        runs[clients], cpu[clients] = run, server.cpu().shares_since(before)
+        runs[clients], cpu[clients] = run, cpu_clock(server, es_pids).shares_since(before)
         print(f"  {clients} client(s): {len(run.samples)} requests, {run.throughput:.1f} req/s")
     return runs, cpu
 

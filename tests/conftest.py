@@ -113,6 +113,18 @@ def import_records(app, folder: Path, structures: list[dict], services: list[dic
         transfer.apply(plan)
 
 
+def imported_client(tmp_path_factory, request, structures, services):
+    """A client of an application on the backend ``request.param``, whose records were
+    imported with `directory import`, as an operator does."""
+    folder = tmp_path_factory.mktemp("imported")
+    app = make_app(folder / "db.sqlite3", request.param, request)
+    data = folder / "records.json"
+    data.write_text(json.dumps({"structures": structures, "services": services}))
+    result = app.test_cli_runner().invoke(args=["import", str(data)])
+    assert result.exit_code == 0, result.output
+    return app.test_client()
+
+
 @pytest.fixture
 def load(app, tmp_path):
     """Import records into `app` (see import_records)."""

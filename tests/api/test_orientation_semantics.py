@@ -5,14 +5,13 @@ match passes every filter of the profile, the totals are the reference's, near m
 exactly the criteria they list, her languages come first, then the nearest.
 """
 
-import json
 import random
 from urllib.parse import urlencode
 
 import pytest
 
 from directory import referentials as ref
-from tests.conftest import BACKENDS, make_app
+from tests.conftest import BACKENDS, imported_client
 from tests.search import reference
 from tests.search.dataset import LANGUAGES, make_dataset
 
@@ -27,13 +26,7 @@ CRITERIA = ("niveau", "statut", "age", "rqth", "arrondissement", "rayon_km")
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def client(tmp_path_factory, request):
-    folder = tmp_path_factory.mktemp("orientation")
-    app = make_app(folder / "db.sqlite3", request.param, request)
-    data = folder / "random.json"
-    data.write_text(json.dumps({"structures": STRUCTURES, "services": SERVICES}))
-    result = app.test_cli_runner().invoke(args=["import", str(data)])
-    assert result.exit_code == 0, result.output
-    return app.test_client()
+    return imported_client(tmp_path_factory, request, STRUCTURES, SERVICES)
 
 
 def random_profile(rng: random.Random) -> dict:

@@ -4,14 +4,13 @@ The data are random (seeded) and imported through `directory import`; the expect
 answers come from tests/search/reference.py, a plain reading of the specification.
 """
 
-import json
 import random
 
 import pytest
 
 from directory import referentials as ref
 from directory.search.query import TERM_FILTERS
-from tests.conftest import BACKENDS, make_app
+from tests.conftest import BACKENDS, imported_client
 
 from . import reference
 from .dataset import LANGUAGES, make_dataset
@@ -40,13 +39,7 @@ SINGLE_VALUED = {"signataire", "rqth", "age", "geo", "publics_dedies"}
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def client(tmp_path_factory, request):
-    folder = tmp_path_factory.mktemp("semantics")
-    app = make_app(folder / "db.sqlite3", request.param, request)
-    data = folder / "random.json"
-    data.write_text(json.dumps({"structures": STRUCTURES, "services": SERVICES}))
-    result = app.test_cli_runner().invoke(args=["import", str(data)])
-    assert result.exit_code == 0, result.output
-    return app.test_client()
+    return imported_client(tmp_path_factory, request, STRUCTURES, SERVICES)
 
 
 def random_filter(rng: random.Random, name: str):

@@ -398,9 +398,9 @@ def _kind_values(s: Stats) -> tuple:
 def markdown(machine: Machine, settings: Settings, measurements: list[Measurement]) -> str:
     intro = (
         "# Mesures de performance\n\n"
-        f"Écrit par `bench/run.py` le {machine.date}, sur le commit `{machine.commit[:12]}`. "
-        "C'est la référence du jour : le moteur embarqué est en cours de réécriture, "
-        "relancez la commande pour mesurer une autre version."
+        f"Écrit par `bench/run.py` le {machine.date}, sur le commit `{machine.commit[:12]}` : "
+        "ces chiffres valent pour ce commit et cette machine ; relancez `make bench` pour "
+        "mesurer une autre version."
     )
     chart = f"## Latence selon la taille (1 client)\n\n![p50 et p95 par moteur]({CHART})"
     sections = [

@@ -38,11 +38,22 @@ def _thematique_labels(thematiques: list[str] | None) -> str:
     return " ".join(dict.fromkeys(labels))
 
 
+def receives_on_site(service: Service) -> bool:
+    """Whether people go there: on site, or no mode said."""
+    modes = service.modes_accueil or []
+    return not modes or ref.EN_PRESENTIEL in modes
+
+
+def on_site_point(service: Service) -> tuple[float, float] | None:
+    """Where a service receives people: its point, when it is on site and located."""
+    if receives_on_site(service) and None not in (service.latitude, service.longitude):
+        return service.latitude, service.longitude
+    return None
+
+
 def build_document(service: Service, with_text: bool = True) -> SearchDocument:
     """The index document of a service; without its analysed text when only filters matter."""
-    modes = service.modes_accueil or []
-    on_site = not modes or ref.EN_PRESENTIEL in modes
-    located = on_site and service.latitude is not None and service.longitude is not None
+    point = on_site_point(service)
     return SearchDocument(
         service_id=service.id,
         # Grows with every change of the service or of its structure: an index keeps the
@@ -51,9 +62,9 @@ def build_document(service: Service, with_text: bool = True) -> SearchDocument:
         terms=index_terms(service),
         age_min=service.age_min,
         age_max=service.age_max,
-        latitude=service.latitude if located else None,
-        longitude=service.longitude if located else None,
-        remote=ref.A_DISTANCE in modes,
+        latitude=point[0] if point else None,
+        longitude=point[1] if point else None,
+        remote=ref.A_DISTANCE in (service.modes_accueil or []),
         nom_key=fold(service.nom),
         date_maj=service.date_maj.isoformat(),
         text=_analysed_texts(service) if with_text else {},

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from .. import referentials as ref
 from ..models import Service, Structure
-from ..search.documents import build_document
+from ..search.documents import on_site_point, receives_on_site
 from ..search.filters import covered_arrondissements
 from ..search.geo import distance_km
 from . import listings
@@ -119,11 +119,6 @@ def spe_structure(signatory: str | None) -> Structure | None:
     return listings.published_structure(structure_id)
 
 
-def _on_site(service: Service) -> bool:
-    modes = service.modes_accueil or []
-    return not modes or ref.EN_PRESENTIEL in modes
-
-
 def _covers_explicitly(service: Service, arrondissement: int | None) -> bool:
     """A zone naming the arrondissement itself (not all of Paris): a sector office."""
     zone = service.zone_eligibilite or []
@@ -146,7 +141,7 @@ def spe_office(
 ) -> Service | None:
     """The signatory's office for her: the one whose zone covers her arrondissement, else
     the nearest on-site one (employment offices first)."""
-    offices = [s for s in structure.services if s.is_visible and _on_site(s)]
+    offices = [s for s in structure.services if s.is_visible and receives_on_site(s)]
     offices = [s for s in offices if _employment_office(s)] or offices
     sector = [s for s in offices if _covers_explicitly(s, arrondissement)]
     candidates = sector or offices
@@ -154,9 +149,7 @@ def spe_office(
         return candidates[0] if candidates else None
 
     def distance(service: Service) -> float:
-        document = build_document(service)
-        if document.latitude is None:
-            return float("inf")
-        return distance_km(*point, document.latitude, document.longitude)
+        office = on_site_point(service)
+        return distance_km(*point, *office) if office else float("inf")
 
     return min(candidates, key=lambda s: (distance(s), s.nom))

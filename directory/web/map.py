@@ -7,7 +7,7 @@ from typing import Protocol
 from flask import url_for
 
 from ..models import Service
-from ..search.documents import build_document
+from ..search.documents import on_site_point
 
 
 class MapItem(Protocol):
@@ -21,12 +21,12 @@ def map_points(items: Iterable[MapItem]) -> list[dict]:
     """One point per service received on site with coordinates, by the search documents' rule."""
     points = []
     for item in items:
-        document = build_document(item.service, with_text=False)
-        if document.latitude is None or document.longitude is None:
+        located = on_site_point(item.service)
+        if located is None:
             continue
         point = {
-            "lat": document.latitude,
-            "lon": document.longitude,
+            "lat": located[0],
+            "lon": located[1],
             "label": item.service.nom,
             "url": url_for("web.service", service_id=item.service.id),
         }

@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from elasticsearch import Elasticsearch
+from elasticsearch.serializer import OrjsonSerializer
 from sqlalchemy import Engine, create_engine
 
 from .documents import SearchDocument
@@ -71,6 +72,8 @@ class SearchIndexes:
 def elasticsearch_client(config: dict) -> Elasticsearch:
     """A client for ``ELASTICSEARCH_URL``, with an API key or a user, and a CA if given."""
     options = {"request_timeout": 10, "retry_on_timeout": True, "max_retries": 2}
+    # orjson reads and writes the JSON of every request several times faster.
+    options["serializer"] = OrjsonSerializer()
     if config.get("ELASTICSEARCH_API_KEY"):
         options["api_key"] = config["ELASTICSEARCH_API_KEY"]
     elif config.get("ELASTICSEARCH_USERNAME"):

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
 from .documents import TEXT_WEIGHTS, SearchDocument
+from .filters import BY_NAME
 from .geo import distance_km
 from .query import INDEX_FIELDS, TERM_FILTERS, Hit, SearchPage, SearchQuery, SearchUnavailable
 from .text import TermGroup, parse_query
@@ -21,6 +22,10 @@ from .text import TermGroup, parse_query
 # Text fields are prefixed in the mapping ("thematiques" is also a filter).
 TEXT_PREFIX = "text_"
 FACET_SIZE = 1000
+# The aggregation grouping the facets with no value chosen, and the suffix of the count of
+# an open-ended facet's chosen values.
+ALL_FILTERS = "__all"
+CHOSEN = "__chosen"
 MAX_RESULT_WINDOW = 1_000_000
 
 MAPPING = {
@@ -96,14 +101,53 @@ def plain_filters(query: SearchQuery) -> list[dict]:
 
 
 def facet_aggregations(query: SearchQuery, filters: dict[str, dict]) -> dict:
-    """One filter aggregation per facet, under every term filter but its own."""
-    return {
-        name: {
-            "filter": {"bool": {"filter": [c for other, c in filters.items() if other != name]}},
-            "aggs": {"values": {"terms": {"field": query.index_field(name), "size": FACET_SIZE}}},
-        }
-        for name in TERM_FILTERS
+    """Multi-select facets: the facets with no value chosen all count under every term
+    filter, in one filter aggregation; a facet with values chosen counts under the others.
+    An open-ended facet asks for its largest values, and apart for the chosen ones."""
+    groups = {ALL_FILTERS: (list(filters.values()), [n for n in TERM_FILTERS if n not in filters])}
+    groups |= {
+        name: ([c for other, c in filters.items() if other != name], [name]) for name in filters
     }
+    return {
+        group: {
+            "filter": {"bool": {"filter": clauses}},
+            "aggs": {
+                key: aggregation
+                for name in facets
+                for key, aggregation in facet_terms(query, name).items()
+            },
+        }
+        for group, (clauses, facets) in groups.items()
+    }
+
+
+def facet_terms(query: SearchQuery, name: str) -> dict[str, dict]:
+    """The terms aggregations of one facet: its values (the largest ones only for an
+    open-ended facet), and the chosen ones when they might fall outside them."""
+    field, limit = query.index_field(name), BY_NAME[name].max_values
+    aggregations = {name: {"terms": {"field": field, "size": limit or FACET_SIZE}}}
+    chosen = query.terms.get(name)
+    if limit and chosen:
+        aggregations[name + CHOSEN] = {
+            "terms": {"field": field, "include": list(chosen), "size": len(chosen)}
+        }
+    return aggregations
+
+
+def facet_counts(aggregations: dict) -> dict[str, dict[str, int]]:
+    """Counts per facet and value, gathered from the groups of facet_aggregations."""
+    counts: dict[str, dict[str, int]] = {}
+    for group in aggregations.values():
+        for key, aggregation in group.items():
+            if isinstance(aggregation, dict) and "buckets" in aggregation:
+                counts.setdefault(key.removesuffix(CHOSEN), {}).update(
+                    (_bucket_key(bucket), bucket["doc_count"]) for bucket in aggregation["buckets"]
+                )
+    return counts
+
+
+def _bucket_key(bucket: dict) -> str:
+    return bucket.get("key_as_string", str(bucket["key"]))
 
 
 def sort_clause(query: SearchQuery, has_text: bool) -> list:
@@ -119,24 +163,38 @@ def sort_clause(query: SearchQuery, has_text: bool) -> list:
     return by_name
 
 
-def search_body(query: SearchQuery) -> dict:
+def hits_body(query: SearchQuery) -> dict:
+    """The page of hits and the exact total: the term filters apply after the facets."""
     groups = parse_query(query.q) if query.q else []
-    filters = term_filters(query)
-    main = {"bool": {"filter": plain_filters(query)}}
-    if groups:
-        main["bool"]["must"] = [text_clause(groups)]
-    body = {
-        "query": main,
-        "post_filter": {"bool": {"filter": list(filters.values())}},
+    return {
+        "query": main_query(query, groups),
+        "post_filter": {"bool": {"filter": list(term_filters(query).values())}},
         "sort": sort_clause(query, bool(groups)),
         "from": query.offset,
         "size": query.size,
         "track_total_hits": True,
         "_source": ["location"],
     }
-    if query.facets:
-        body["aggs"] = facet_aggregations(query, filters)
-    return body
+
+
+def facets_body(query: SearchQuery) -> dict:
+    """The facet counts alone: with no hit to return, Elasticsearch keeps the answer in its
+    request cache until the index changes, so a frequent search counts only once."""
+    groups = parse_query(query.q) if query.q else []
+    return {
+        "query": main_query(query, groups),
+        "size": 0,
+        "track_total_hits": False,
+        "aggs": facet_aggregations(query, term_filters(query)),
+    }
+
+
+def main_query(query: SearchQuery, groups: list[TermGroup]) -> dict:
+    """What the hits and the facets both answer to: text and the filters that are no facet."""
+    main = {"bool": {"filter": plain_filters(query)}}
+    if groups:
+        main["bool"]["must"] = [text_clause(groups)]
+    return main
 
 
 def to_source(document: SearchDocument) -> dict:
@@ -158,8 +216,13 @@ def to_source(document: SearchDocument) -> dict:
 # -- the backend -------------------------------------------------------------------------
 
 
+def node_failure(status: int) -> bool:
+    """Whether an error status means the node cannot answer now (failing or overloaded)."""
+    return status >= 500 or status == 429
+
+
 def unavailable_on_failure(method):
-    """Turn a node that is down, timing out or failing (5xx) into SearchUnavailable."""
+    """Turn a node that is down, timing out, failing or overloaded into SearchUnavailable."""
 
     @functools.wraps(method)
     def wrapper(*args, **kwargs):
@@ -168,7 +231,7 @@ def unavailable_on_failure(method):
         except TransportError as error:
             raise SearchUnavailable(str(error)) from error
         except ApiError as error:
-            if error.meta.status >= 500:
+            if node_failure(error.meta.status):
                 raise SearchUnavailable(str(error)) from error
             raise
 
@@ -272,21 +335,16 @@ class ElasticsearchBackend:
 
     @unavailable_on_failure
     def search(self, query: SearchQuery) -> SearchPage:
-        response = self.client.search(index=self.alias, body=search_body(query))
-        hits = [self._hit(hit, query) for hit in response["hits"]["hits"]]
-        aggregations = response.get("aggregations", {})
-        facets = {
-            name: {
-                b["key_as_string"] if "key_as_string" in b else str(b["key"]): b["doc_count"]
-                for b in aggregations[name]["values"]["buckets"]
-            }
-            for name in TERM_FILTERS
-            if name in aggregations
-        }
+        """One round trip: the hits, and the facets as a search of their own (cacheable)."""
+        searches = [{}, hits_body(query)]
+        if query.facets:
+            searches += [{}, facets_body(query)]
+        response = self.client.msearch(index=self.alias, searches=searches)
+        hits, facets = ([_checked(r) for r in response["responses"]] + [{}])[:2]
         return SearchPage(
-            hits=hits,
-            total=response["hits"]["total"]["value"],
-            facets=facets,
+            hits=[self._hit(hit, query) for hit in hits["hits"]["hits"]],
+            total=hits["hits"]["total"]["value"],
+            facets=facet_counts(facets.get("aggregations", {})),
             took_ms=response["took"],
         )
 
@@ -305,6 +363,16 @@ class ElasticsearchBackend:
             return self.client.cluster.health(timeout="2s")["status"]
         except (TransportError, ApiError):
             return "unreachable"
+
+
+def _checked(response: dict) -> dict:
+    """One answer of a multi-search, or its failure raised: a node-side one as
+    SearchUnavailable, like a failed request."""
+    if "error" not in response:
+        return response
+    if node_failure(response.get("status", 500)):
+        raise SearchUnavailable(str(response["error"]))
+    raise RuntimeError(f"Elasticsearch refused a search: {response['error']}")
 
 
 def _status(error: dict) -> int | None:

@@ -1,11 +1,13 @@
 """Run a search: ask the backend, then read the matched services from the database."""
 
+import functools
 import time
 from dataclasses import dataclass
 from math import ceil
 
+from flask_babel import get_locale
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from .. import referentials as ref
 from ..extensions import db
@@ -49,8 +51,6 @@ class SearchResult:
 def _labels(registered: Filter, values: set[str]) -> dict[str, str]:
     """Labels of a facet's values: for a fixed list, all of them in the facet's order; for
     an open-ended facet (structures, languages), those of ``values``."""
-    if registered.check == ARRONDISSEMENT:
-        return ref.arrondissements()
     if registered.check == IDENTIFIER:
         rows = db.session.execute(
             select(Structure.id, Structure.nom).where(Structure.id.in_(values))
@@ -58,6 +58,16 @@ def _labels(registered: Filter, values: set[str]) -> dict[str, str]:
         return {row.id: row.nom for row in rows}
     if registered.check == LANGUAGE:
         return {code: ref.language_label(code) for code in values}
+    return _fixed_labels(registered.name, str(get_locale()))
+
+
+@functools.cache
+def _fixed_labels(name: str, locale: str) -> dict[str, str]:
+    """The labels of a facet whose values are a fixed list, in one language: translated
+    once per process, not at every search."""
+    registered = BY_NAME[name]
+    if registered.check == ARRONDISSEMENT:
+        return ref.arrondissements()
     return {value: str(label) for value, label in registered.choices.items()}
 
 
@@ -100,7 +110,7 @@ def search_services(query: SearchQuery) -> SearchResult:
         sync_outbox()
     ids = [hit.service_id for hit in page.hits]
     services = db.session.scalars(
-        select(Service).where(Service.id.in_(ids)).options(selectinload(Service.structure))
+        select(Service).where(Service.id.in_(ids)).options(joinedload(Service.structure))
     ).all()
     by_id = {service.id: service for service in services}
     items = [

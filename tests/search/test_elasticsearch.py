@@ -12,7 +12,8 @@ import pytest
 from directory.extensions import db
 from directory.models import SearchOutbox, Service
 from directory.search.documents import build_document
-from directory.search.elasticsearch import MAPPING
+from directory.search.elasticsearch import MAPPING, _checked
+from directory.search.query import SearchUnavailable
 from tests.conftest import ROOT, make_app
 from tests.factories import service, structure
 
@@ -208,3 +209,31 @@ def test_a_rebuild_streams_a_generator_and_leaves_refreshes_on(app, tmp_path, cl
     settings = backend.client.indices.get_settings(index=index)[index]["settings"]["index"]
     assert "refresh_interval" not in settings  # back to the default once loaded
     assert len(ids(search(client))) == 5
+
+
+def test_a_repeated_search_counts_its_facets_once_until_the_index_changes(app, tmp_path, client):
+    """The facets are a search of their own, kept in the node's request cache: asked again,
+    they are not counted again; after a write, the counts are fresh."""
+    assert import_file(app, tmp_path, [structure()], [service("a"), service("b")]).exit_code == 0
+    backend = app.extensions["directory.search"].primary
+
+    def cache_hits() -> int:
+        stats = backend.client.indices.stats(index=backend.alias, metric="request_cache")
+        return stats["_all"]["total"]["request_cache"]["hit_count"]
+
+    first = search(client, niveau="A1").get_json()["facets"]
+    before = cache_hits()
+    assert search(client, niveau="A1").get_json()["facets"] == first
+    assert cache_hits() == before + 1
+
+    assert import_file(app, tmp_path, [structure()], [service("c")]).exit_code == 0
+    facets = search(client, niveau="A1").get_json()["facets"]
+    assert {"value": "asso", "label": "Structure asso", "count": 3} in facets["structure"]
+
+
+@pytest.mark.parametrize(
+    ("status", "raised"), [(503, SearchUnavailable), (429, SearchUnavailable), (400, RuntimeError)]
+)
+def test_a_failed_part_of_a_multi_search_is_raised_not_read_as_empty(status, raised):
+    with pytest.raises(raised):
+        _checked({"error": {"type": "some_failure"}, "status": status})

@@ -9,7 +9,7 @@ from directory.models import Service
 from directory.schemas.search import SearchParamsSchema
 from directory.search import filters
 from directory.search.documents import TEXT_WEIGHTS, build_document
-from directory.search.elasticsearch import MAPPING, search_body
+from directory.search.elasticsearch import CHOSEN, MAPPING, facets_body
 from directory.search.query import SearchQuery
 from tests.factories import service, structure
 from tests.web.html_page import parse
@@ -48,14 +48,15 @@ def test_the_elasticsearch_mapping_has_a_keyword_per_index_field():
     assert set(filters.INDEX_FIELDS) <= keywords
 
 
+@pytest.mark.parametrize("chosen", [(), ("x",)])
 @pytest.mark.parametrize("dedicated", [False, True])
-def test_elasticsearch_aggregates_every_facet_on_its_field(dedicated):
-    query = SearchQuery(terms={name: ("x",) for name in FACETS}, dedicated=dedicated)
-    aggregations = search_body(query)["aggs"]
-    assert tuple(aggregations) == FACETS
-    for name in FACETS:
-        field = aggregations[name]["aggs"]["values"]["terms"]["field"]
-        assert field == query.index_field(name)
+def test_elasticsearch_aggregates_every_facet_on_its_field(dedicated, chosen):
+    query = SearchQuery(terms={name: chosen for name in FACETS}, dedicated=dedicated)
+    groups = facets_body(query)["aggs"].values()
+    terms = {key: agg["terms"] for group in groups for key, agg in group["aggs"].items()}
+    assert {key.removesuffix(CHOSEN) for key in terms} == set(FACETS)
+    for key, aggregation in terms.items():
+        assert aggregation["field"] == query.index_field(key.removesuffix(CHOSEN))
 
 
 @pytest.mark.usefixtures("loaded")

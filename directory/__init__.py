@@ -8,7 +8,7 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import settings_from_environment
-from .extensions import babel, csrf, db
+from .extensions import babel, compress, csrf, db
 from .search import create_indexes
 
 # Messages are written in French; a language joins this list with its translation catalog.
@@ -58,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
+    compress.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)

@@ -47,6 +47,9 @@ def settings_from_environment(instance_path: str) -> dict:
         "MAIL_FROM": env.get("MAIL_FROM", "annuaire@localhost"),
         # Behind a reverse proxy: trust its X-Forwarded-For/-Proto (throttling by address).
         "PROXY_FIX": _flag(env.get("PROXY_FIX", "false")),
+        # Compressed answers (zstd, br or gzip, as the client accepts) for JSON only: a page
+        # holds a CSRF token beside text the request chose, which compression would leak.
+        "COMPRESS_MIMETYPES": ["application/json"],
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "16")) * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and initialised by the application factory."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
@@ -12,4 +13,5 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 babel = Babel()
+compress = Compress()
 csrf = CSRFProtect()

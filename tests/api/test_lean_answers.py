@@ -1,8 +1,12 @@
 """Lean answers (issue 8): an open-ended facet lists its 50 largest values plus the chosen
 ones, and a page of 20 services with every facet stays small."""
 
+import gzip
+import json
+
 import pytest
 
+from directory.search.filters import TERM_FILTERS
 from tests.factories import service, structure
 
 STRUCTURES = 80
@@ -64,3 +68,21 @@ def test_a_page_of_20_services_does_not_grow_with_the_number_of_structures(clien
     )
     after = len(client.get("/api/v1/search/services?size=20").data)
     assert after - before < 2048, (before, after)
+
+
+@pytest.mark.usefixtures("seeded")
+def test_a_page_of_20_sample_services_with_every_facet_travels_under_40_kb(client):
+    response = client.get("/api/v1/search/services?size=20", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response.headers["Vary"]
+    assert len(response.data) < 40 * 1024
+    body = json.loads(gzip.decompress(response.data))
+    assert len(body["items"]) == 20
+    assert set(body["facets"]) == set(TERM_FILTERS)
+
+
+@pytest.mark.usefixtures("seeded")
+def test_pages_are_not_compressed_as_they_carry_a_csrf_token(client):
+    response = client.get("/", headers={"Accept-Encoding": "gzip, br, zstd"})
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response.headers

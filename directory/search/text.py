@@ -49,10 +49,22 @@ SYNONYMS = (
 )
 
 
+class _WithoutCombiningMarks(dict):
+    """A str.translate table that drops combining marks (accents) and keeps every other
+    character; filled as characters are met, so it holds only those of the texts seen."""
+
+    def __missing__(self, codepoint: int) -> int | None:
+        kept = None if unicodedata.combining(chr(codepoint)) else codepoint
+        self[codepoint] = kept
+        return kept
+
+
+WITHOUT_COMBINING_MARKS = _WithoutCombiningMarks()
+
+
 def fold(text: str) -> str:
     """Lower case without accents: the key used to compare and sort names."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFKD", text.lower()).translate(WITHOUT_COMBINING_MARKS)
 
 
 def singular(token: str) -> str:

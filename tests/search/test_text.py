@@ -2,7 +2,7 @@
 
 import pytest
 
-from directory.search.text import analyse, parse_query
+from directory.search.text import analyse, fold, parse_query
 from tests.factories import service, structure
 
 SERVICES = [
@@ -82,3 +82,7 @@ def test_query_groups_expand_synonym_phrases():
     groups = parse_query("cours de français à Paris")
     assert ("fle",) in groups[0].phrases and ("cour", "francai") in groups[0].phrases
     assert groups[1].phrases == (("pari",),)
+
+
+def test_folding_drops_accents_of_every_script_and_keeps_every_letter():
+    assert fold("Œuvre Élève كِتَاب Straße ﬁn") == "œuvre eleve كتاب straße fin"

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine
 from .documents import SearchDocument
 from .elasticsearch import ElasticsearchBackend
 from .embedded import EmbeddedBackend
+from .fanout import fan_out
 from .query import SearchPage, SearchQuery, SearchUnavailable
 
 
@@ -52,8 +53,9 @@ class SearchIndexes:
             backend.index(documents, deleted)
 
     def rebuild(self, documents: Callable[[], Iterable[SearchDocument]]) -> int:
-        """Rebuild each index from its own pass over ``documents()`` (streamed, not held)."""
-        return [backend.rebuild(documents()) for backend in self.backends][-1]
+        """Rebuild every index from one pass over ``documents()`` (streamed, not held): each
+        index loads in a thread of its own while the documents are made (fanout.py)."""
+        return fan_out(documents(), [backend.rebuild for backend in self.backends])[-1]
 
     def count(self) -> int:
         return self.primary.count()

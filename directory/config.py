@@ -25,6 +25,8 @@ def settings_from_environment(instance_path: str) -> dict:
         "ELASTICSEARCH_PASSWORD": env.get("ELASTICSEARCH_PASSWORD"),
         "ELASTICSEARCH_CA_CERTS": env.get("ELASTICSEARCH_CA_CERTS"),
         "ELASTICSEARCH_INDEX_PREFIX": env.get("ELASTICSEARCH_INDEX_PREFIX", "directory-"),
+        # Copies of the index on other nodes of a cluster (none on a single node).
+        "ELASTICSEARCH_REPLICAS": int(env.get("ELASTICSEARCH_REPLICAS", "0")),
         "SECRET_KEY": env.get("SECRET_KEY"),
         "PUBLIC_SEARCH": _flag(env.get("PUBLIC_SEARCH", "true")),
         "ARGON2_TIME_COST": int(env.get("ARGON2_TIME_COST", "3")),

@@ -96,6 +96,8 @@ def create_indexes(config: dict, database_engine: Engine) -> SearchIndexes:
         return SearchIndexes(embedded)
     if name == "elasticsearch":
         client = elasticsearch_client(config)
-        primary = ElasticsearchBackend(client, config["ELASTICSEARCH_INDEX_PREFIX"])
+        primary = ElasticsearchBackend(
+            client, config["ELASTICSEARCH_INDEX_PREFIX"], config["ELASTICSEARCH_REPLICAS"]
+        )
         return SearchIndexes(primary, fallback=embedded)
     raise ValueError(f"Unknown search backend {name!r} (DIRECTORY_SEARCH_BACKEND).")

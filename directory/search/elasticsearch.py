@@ -32,7 +32,9 @@ MAPPING = {
     "dynamic": "strict",
     "properties": {
         "service_id": {"type": "keyword"},
-        **{name: {"type": "keyword"} for name in INDEX_FIELDS},
+        # Facet fields: their global ordinals are built at each refresh, not by the first
+        # search after it.
+        **{name: {"type": "keyword", "eager_global_ordinals": True} for name in INDEX_FIELDS},
         "age_min": {"type": "integer"},
         "age_max": {"type": "integer"},
         "location": {"type": "geo_point"},
@@ -42,7 +44,7 @@ MAPPING = {
         **{TEXT_PREFIX + name: {"type": "text", "analyzer": "whitespace"} for name in TEXT_WEIGHTS},
     },
 }
-SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0, "max_result_window": MAX_RESULT_WINDOW}
+SETTINGS = {"number_of_shards": 1, "max_result_window": MAX_RESULT_WINDOW}
 
 
 # -- pure query building ---------------------------------------------------------------
@@ -241,16 +243,17 @@ def unavailable_on_failure(method):
 class ElasticsearchBackend:
     name = "elasticsearch"
 
-    def __init__(self, client: Elasticsearch, prefix: str = "directory-"):
+    def __init__(self, client: Elasticsearch, prefix: str = "directory-", replicas: int = 0):
         self.client = client
         self.alias = f"{prefix}services"
+        self.replicas = replicas
 
     @unavailable_on_failure
     def create_schema(self) -> None:
         """Create a first index behind the alias when there is none; else add the fields a
         newer version of the mapping has (existing documents need a reindex to fill them)."""
         if not self.client.indices.exists_alias(name=self.alias):
-            index = self._new_index()
+            index = self._new_index(number_of_replicas=self.replicas)
             self.client.indices.put_alias(index=index, name=self.alias)
             return
         self.client.indices.put_mapping(index=self.alias, properties=MAPPING["properties"])
@@ -292,9 +295,10 @@ class ElasticsearchBackend:
     def rebuild(self, documents: Iterable[SearchDocument]) -> int:
         """Load a new index, check it, then swap the alias in one call (zero downtime).
 
-        Documents are streamed in bulk chunks, with refreshes off until the load is done.
+        Documents are streamed in bulk chunks, with refreshes and replicas off until the load
+        is done: then the configured replicas copy the finished index.
         """
-        new_index = self._new_index(refresh_interval="-1")
+        new_index = self._new_index(refresh_interval="-1", number_of_replicas=0)
         sent = 0
 
         def actions():
@@ -306,7 +310,8 @@ class ElasticsearchBackend:
         try:
             self._bulk(actions())
             self.client.indices.put_settings(
-                index=new_index, settings={"index": {"refresh_interval": None}}
+                index=new_index,
+                settings={"index": {"refresh_interval": None, "number_of_replicas": self.replicas}},
             )
             self.client.indices.refresh(index=new_index)
             count = self.client.count(index=new_index)["count"]

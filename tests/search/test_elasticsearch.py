@@ -12,7 +12,7 @@ import pytest
 from directory.extensions import db
 from directory.models import SearchOutbox, Service
 from directory.search.documents import build_document
-from directory.search.elasticsearch import MAPPING, _checked
+from directory.search.elasticsearch import MAPPING, ElasticsearchBackend, _checked
 from directory.search.query import SearchUnavailable
 from tests.conftest import ROOT, make_app
 from tests.factories import service, structure
@@ -198,17 +198,38 @@ def test_an_index_made_by_an_older_version_takes_the_new_fields_on_init_db(app, 
     assert import_file(app, tmp_path, [structure()], [service("a")]).exit_code == 0
 
 
-def test_a_rebuild_streams_a_generator_and_leaves_refreshes_on(app, tmp_path, client):
+def test_a_rebuild_streams_a_generator_and_loads_without_refreshes_or_replicas(
+    app, tmp_path, client
+):
     services = [service(f"s{n}") for n in range(5)]
     assert import_file(app, tmp_path, [structure()], services).exit_code == 0
-    backend = app.extensions["directory.search"].primary
+    configured = app.extensions["directory.search"].primary
+    prefix = configured.alias.removesuffix("services")
+    backend = ElasticsearchBackend(configured.client, prefix, replicas=1)
+    while_loading = []
+
+    def documents():
+        for row in db.session.scalars(db.select(Service)):
+            while_loading.append(index_settings(backend, loading=True))
+            yield build_document(row)
+
     with app.app_context():
-        documents = (build_document(s) for s in db.session.scalars(db.select(Service)))
-        assert backend.rebuild(documents) == 5
-    (index,) = backend.client.indices.get_alias(name=backend.alias)
-    settings = backend.client.indices.get_settings(index=index)[index]["settings"]["index"]
+        assert backend.rebuild(documents()) == 5
+    assert {(s["refresh_interval"], s["number_of_replicas"]) for s in while_loading} == {
+        ("-1", "0")
+    }
+    settings = index_settings(backend)
     assert "refresh_interval" not in settings  # back to the default once loaded
+    assert settings["number_of_replicas"] == "1"
     assert len(ids(search(client))) == 5
+
+
+def index_settings(backend, loading: bool = False) -> dict:
+    """The settings of the index behind the alias, or of the one a rebuild is loading."""
+    live = set(backend.client.indices.get_alias(name=backend.alias))
+    every = backend.client.indices.get_settings(index=f"{backend.alias}-*")
+    (index,) = set(every) - live if loading else live
+    return every[index]["settings"]["index"]
 
 
 def test_a_repeated_search_counts_its_facets_once_until_the_index_changes(app, tmp_path, client):

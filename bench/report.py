@@ -51,11 +51,16 @@ class Measurement:
     indexed: int
     imported: Measured
     reindexed: Measured
+    # The first pass over the mix, one client: Elasticsearch's request cache and the
+    # embedded engine's snapshot are cold.
+    cold: Run
     runs: dict[int, Run]
     # Per load level: CPU use of the machine, the workers, Elasticsearch and the client,
     # in % of all the cores' time.
     cpu: dict[int, dict[str, float]]
     workers_mb: list[float]
+    # A page of 20 services with every facet: bytes as is, and gzip-compressed.
+    answer_bytes: tuple[int, int]
     minutes: float
 
 
@@ -78,6 +83,7 @@ METRICS = {
     "import_rss": ("pic RSS de l'import", "MB"),
     "reindex_rss": ("pic RSS de la réindexation", "MB"),
     "worker_rss": ("pic RSS d'un worker", "MB"),
+    "answer_kb": ("réponse de 20 services et toutes les facettes, compressée", "KB"),
 }
 
 
@@ -124,6 +130,7 @@ RULES = (
     Rule(None, None, None, "import_rss", "≤", 500),
     Rule(None, None, None, "reindex_rss", "≤", 500),
     Rule(None, None, None, "worker_rss", "≤", 300),
+    Rule(None, None, None, "answer_kb", "<", 40),
 )
 # Embedded, 1 client: p95 at 140k over p95 at 10k.
 GROWTH_LIMIT = 4
@@ -136,6 +143,7 @@ def metric_value(measurement: Measurement, metric: str, clients: int | None) -> 
         "import_rss": measurement.imported.peak_rss_mb,
         "reindex_rss": measurement.reindexed.peak_rss_mb,
         "worker_rss": max(measurement.workers_mb, default=None),
+        "answer_kb": measurement.answer_bytes[1] / 1024,
     }
     if metric in steps:
         return steps[metric]
@@ -263,12 +271,19 @@ Elasticsearch au préfixe unique, supprimé à la fin) :
    --bind 127.0.0.1:PORT`, configuré par `DIRECTORY_DATABASE_URL`,
    `DIRECTORY_SEARCH_BACKEND`, `DIRECTORY_ELASTICSEARCH_URL` et
    `DIRECTORY_ELASTICSEARCH_INDEX_PREFIX` ; attente de `/healthz` ;
-4. un passage d'échauffement sur le mélange de requêtes, puis, pour {clients} clients
-   simultanés, {settings.requests} requêtes en tout (plafond {settings.time_cap:g} s par
-   palier) sur `/api/v1/search/services` : un mélange fixe de {settings.mix_size} requêtes
-   (chaque filtre seul, profils de 4 à 7 filtres, texte seul et avec filtres, rayon avec et
-   sans texte, page 50, chaque tri), toutes avec toutes les facettes ;
-5. le pic de mémoire (`VmHWM`) de chaque worker après la charge.
+4. un premier passage sur le mélange de requêtes (ligne « 1er passage » : caches froids),
+   puis, pour {clients} clients simultanés, {settings.requests} requêtes en tout
+   (plafond {settings.time_cap:g} s par palier) sur `/api/v1/search/services` : un mélange
+   fixe de {settings.mix_size} requêtes (chaque filtre seul, profils de 4 à 7 filtres, texte
+   seul et avec filtres, rayon avec et sans texte, page 50, chaque tri), toutes avec toutes
+   les facettes ;
+5. le pic de mémoire (`VmHWM`) de chaque worker après la charge, et le poids d'une page de
+   20 services avec toutes les facettes, brute et compressée (`Accept-Encoding: gzip`).
+
+Les paliers repassent sur le même mélange : avec Elasticsearch, les facettes (une recherche
+sans résultat à part, dans la même requête `_msearch`) viennent alors du cache de requêtes
+du nœud, valable jusqu'au prochain changement de l'index, comme pour les recherches
+fréquentes d'un vrai service ; la ligne « 1er passage » donne les temps sans ce cache.
 
 Le client (`bench/load.py`) : un fil par client, `http.client`, chaque client part d'un
 point différent du mélange. Les workers `sync` de gunicorn ferment la connexion après chaque
@@ -320,27 +335,30 @@ def load_section(measurements: list[Measurement]) -> str:
     ]
     rows = []
     for m in measurements:
-        for clients, run in m.runs.items():
-            s = stats(run.samples)
-            rows.append(
-                [
-                    BACKEND_NAMES[m.backend],
-                    size_label(m.size),
-                    str(clients),
-                    str(s.count),
-                    str(run.errors),
-                    number(run.throughput),
-                    number(s.p50),
-                    number(s.p95),
-                    number(s.p99),
-                    number(s.floor_p50),
-                    number(s.floor_p95),
-                    number(s.took_p50),
-                    " / ".join(f"{share:.0f}" for share in m.cpu[clients].values()),
-                    "<br>".join(c.cell for c in checks(m, clients)),
-                ]
-            )
+        rows.append(_load_row(m, "1, 1er passage", m.cold, None))
+        rows += [_load_row(m, str(clients), run, clients) for clients, run in m.runs.items()]
     return "## Charge HTTP, de bout en bout\n\n" + table(header, rows)
+
+
+def _load_row(m: Measurement, clients_label: str, run: Run, clients: int | None) -> list[str]:
+    s = stats(run.samples)
+    cpu = m.cpu.get(clients)
+    return [
+        BACKEND_NAMES[m.backend],
+        size_label(m.size),
+        clients_label,
+        str(s.count),
+        str(run.errors),
+        number(run.throughput),
+        number(s.p50),
+        number(s.p95),
+        number(s.p99),
+        number(s.floor_p50),
+        number(s.floor_p95),
+        number(s.took_p50),
+        " / ".join(f"{share:.0f}" for share in cpu.values()) if cpu else "—",
+        "<br>".join(c.cell for c in checks(m, clients)) if clients else "",
+    ]
 
 
 def steps_section(measurements: list[Measurement]) -> str:
@@ -352,6 +370,7 @@ def steps_section(measurements: list[Measurement]) -> str:
         "réindexation s",
         "pic réindexation MB",
         "workers MB",
+        "réponse de 20 services KB (brute / compressée)",
         "durée totale",
         "cibles",
     ]
@@ -364,6 +383,7 @@ def steps_section(measurements: list[Measurement]) -> str:
             number(m.reindexed.seconds),
             number(m.reindexed.peak_rss_mb, 0),
             " / ".join(number(mb, 0) for mb in m.workers_mb),
+            " / ".join(number(size / 1024) for size in m.answer_bytes),
             f"{m.minutes:.1f} min",
             "<br>".join(c.cell for c in checks(m, None)),
         ]

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import generate  # noqa: E402
-from bench.load import request_paths, run_clients  # noqa: E402
+from bench.load import SEARCH_PATH, Run, request_paths, run_clients  # noqa: E402
 from bench.processes import CpuClock, Server, run_measured, serve  # noqa: E402
 from bench.report import CHART, Machine, Measurement, Settings, latency_svg, markdown  # noqa: E402
 from directory.config import settings_from_environment  # noqa: E402
@@ -132,18 +132,32 @@ def cpu_clock(server: Server, es_pids: list[int]) -> CpuClock:
     return CpuClock.now(groups)
 
 
-def load_levels(server: Server, args: argparse.Namespace) -> tuple[dict, dict]:
-    """A warm-up pass, then each load level: its run and the CPU shares it used."""
+def load_levels(server: Server, args: argparse.Namespace) -> tuple[Run, dict, dict]:
+    """A first pass over the mix (every cache cold), then each load level: its run and the
+    CPU shares it used."""
     mix = request_paths()
     es_pids = es_process_ids(args.elasticsearch_url)
-    run_clients(server.port, mix, 1, len(mix), args.time_cap)
+    cold = run_clients(server.port, mix, 1, len(mix), args.time_cap)
     runs, cpu = {}, {}
     for clients in args.clients:
         before = cpu_clock(server, es_pids)
         run = run_clients(server.port, mix, clients, args.rounds * len(mix), args.time_cap)
         runs[clients], cpu[clients] = run, cpu_clock(server, es_pids).shares_since(before)
         print(f"  {clients} client(s): {len(run.samples)} requests, {run.throughput:.1f} req/s")
-    return runs, cpu
+    return cold, runs, cpu
+
+
+def answer_sizes(port: int) -> tuple[int, int]:
+    """The bytes of a page of 20 services with every facet: as is, and gzip-compressed."""
+    sizes = []
+    for headers in ({}, {"Accept-Encoding": "gzip"}):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            connection.request("GET", f"{SEARCH_PATH}?size=20", headers=headers)
+            sizes.append(len(connection.getresponse().read()))
+        finally:
+            connection.close()
+    return sizes[0], sizes[1]
 
 
 def measure(size: int, backend: str, data: Path, args: argparse.Namespace) -> Measurement:
@@ -162,7 +176,8 @@ def measure(size: int, backend: str, data: Path, args: argparse.Namespace) -> Me
             print(f"[{size} {backend}] reindex {reindexed.seconds:.1f} s")
             with serve(BIN, env, log, args.workers) as server:
                 indexed = indexed_count(server.port)
-                runs, cpu = load_levels(server, args)
+                cold, runs, cpu = load_levels(server, args)
+                answer = answer_sizes(server.port)
                 workers = server.worker_peaks_mb()
         finally:
             if backend == "elasticsearch":
@@ -174,8 +189,10 @@ def measure(size: int, backend: str, data: Path, args: argparse.Namespace) -> Me
         indexed=indexed,
         imported=imported,
         reindexed=reindexed,
+        cold=cold,
         runs=runs,
         cpu=cpu,
+        answer_bytes=answer,
         workers_mb=workers,
         minutes=(time.perf_counter() - started) / 60,
     )

@@ -23,11 +23,11 @@ def entity_type(listing: Service | Structure) -> str:
 def apply_changes(listing: Service | Structure, attributes: dict, user: User | None) -> dict:
     """Set the attributes that differ and audit each one (a creation as a single entry);
     returns {field: (old, new)}."""
-    changes = {
-        field: (getattr(listing, field), value)
-        for field, value in attributes.items()
-        if getattr(listing, field) != value
-    }
+    changes = {}
+    for field, value in attributes.items():
+        old = getattr(listing, field)
+        if old != value:
+            changes[field] = (old, value)
     if not changes:
         return {}
     created = not listing.revision

@@ -11,9 +11,15 @@ from sqlalchemy import func, select
 
 from . import cli_accounts
 from .extensions import db
-from .models import Service, Structure
+from .models import Structure
 from .services import transfer
-from .services.indexing import pending_count, rebuild_index, search_backend, sync_outbox
+from .services.indexing import (
+    pending_count,
+    rebuild_index,
+    search_backend,
+    sync_outbox,
+    visible_services_query,
+)
 
 
 @click.command("init-db")
@@ -25,11 +31,23 @@ def init_db_command() -> None:
     click.echo(_("Base prête : %(url)s", url=db.engine.url.render_as_string(hide_password=True)))
 
 
-def _import(paths: list[str], dry_run: bool) -> None:
-    raw_records, errors = transfer.read_files(paths)
-    with click.progressbar(length=len(raw_records), label=_("Validation"), file=sys.stderr) as bar:
-        plan = transfer.validate(raw_records, progress=bar.update)
-    plan.errors[:0] = errors
+def _counting_bar(label: str):
+    """A progress bar for a pass whose total is unknown: a moving mark and a count (what
+    click draws for an iterable of unknown length, here never iterated)."""
+    unknown_length = (item for item in ())
+    return click.progressbar(unknown_length, label=label, show_pos=True, file=sys.stderr)
+
+
+def _indexing_bar():
+    """A progress bar for a rebuild of every index: one step per visible service."""
+    visible = select(func.count()).select_from(visible_services_query().subquery())
+    length = db.session.scalar(visible)
+    return click.progressbar(length=length, label=_("Indexation"), file=sys.stderr)
+
+
+def _validate(paths: list[str]) -> transfer.ImportPlan:
+    with _counting_bar(_("Validation")) as bar:
+        plan = transfer.validate(transfer.JsonFiles(paths), progress=bar.update)
     if not plan.ok:
         for error in plan.errors:
             click.echo(_("ERREUR %(error)s", error=error), err=True)
@@ -39,36 +57,63 @@ def _import(paths: list[str], dry_run: bool) -> None:
                 count=len(plan.errors),
             )
         )
-    counts = {kind: len(records) for kind, records in plan.records.items()}
+    return plan
+
+
+def _write(plan: transfer.ImportPlan) -> dict[str, dict[str, int]]:
+    total = sum(plan.counts.values())
+    with click.progressbar(length=total, label=_("Écriture"), file=sys.stderr) as bar:
+        try:
+            return transfer.write(plan, progress=bar.update)
+        except transfer.SourceChanged as error:
+            raise click.ClickException(
+                _(
+                    "Fichier modifié pendant l'import (%(error)s) : rien n'a été importé.",
+                    error=error,
+                )
+            ) from error
+
+
+def _update_index() -> None:
+    if transfer.rebuild_needed():
+        with _indexing_bar() as bar:
+            error = transfer.update_index(progress=bar.update)
+    else:
+        error = transfer.update_index()
+    if error:
+        click.echo(
+            _(
+                "Attention : l'index de recherche n'a pas pu être mis à jour (%(error)s). "
+                "Les changements sont enregistrés et en file : `directory index sync`.",
+                error=error,
+            ),
+            err=True,
+        )
+
+
+def _import(paths: list[str], dry_run: bool) -> None:
+    plan = _validate(paths)
     if dry_run:
         click.echo(
             _(
                 "Vérification réussie (rien n'est écrit) : %(structures)s structure(s), "
                 "%(services)s service(s).",
-                structures=counts["structure"],
-                services=counts["service"],
+                structures=plan.counts["structure"],
+                services=plan.counts["service"],
             )
         )
         return
-    report = transfer.apply(plan)
-    if report.index_error:
-        click.echo(
-            _(
-                "Attention : l'index de recherche n'a pas pu être mis à jour (%(error)s). "
-                "Les changements sont enregistrés et en file : `directory index sync`.",
-                error=report.index_error,
-            ),
-            err=True,
-        )
+    outcome = _write(plan)
+    _update_index()
     for kind, label in (("structure", _("Structures")), ("service", _("Services"))):
         click.echo(
             _(
                 "%(label)s : %(created)s créé(e)s, %(updated)s mis(es) à jour, "
                 "%(unchanged)s inchangé(e)s",
                 label=label,
-                created=report.created[kind],
-                updated=report.updated[kind],
-                unchanged=report.unchanged[kind],
+                created=outcome["created"][kind],
+                updated=outcome["updated"][kind],
+                unchanged=outcome["unchanged"][kind],
             )
         )
 
@@ -119,10 +164,7 @@ def export_command(directory: str) -> None:
 def reindex_command() -> None:
     """Rebuild the search index from the database."""
     search_backend().create_schema()
-    # Each index (the embedded one behind Elasticsearch too) reads every service once.
-    passes = len(search_backend().backends)
-    total = db.session.scalar(select(func.count()).select_from(Service)) * passes
-    with click.progressbar(length=total, label=_("Indexation"), file=sys.stderr) as bar:
+    with _indexing_bar() as bar:
         indexed = rebuild_index(progress=bar.update)
     click.echo(
         _(

@@ -1,14 +1,19 @@
 """Import and export in the data·inclusion JSON format (plus the Paris extension).
 
-An import is all or nothing: every record is validated first, and one invalid record
-means nothing is written.
+An import is all or nothing: a first pass validates every record, and one invalid record
+means nothing is written; a second pass writes them all in one transaction, rolled back on
+any error. Files are streamed on each pass and the session is emptied after each batch, so
+memory stays flat whatever the size of the files.
 """
 
 import json
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
+import ijson
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -17,11 +22,17 @@ from ..extensions import db
 from ..models import Service, Structure, User
 from ..schemas.listings import ServiceSchema, StructureSchema
 from ..schemas.messages import flatten_errors
+from ..search.query import SearchUnavailable
 from .audit import apply_changes
-from .indexing import sync_outbox
+from .indexing import pending_count, rebuild_index, sync_outbox
 
+# Structures come first: services point to them.
 KINDS = {"structure": (Structure, StructureSchema), "service": (Service, ServiceSchema)}
+OUTCOMES = ("created", "updated", "unchanged")
 CHUNK_SIZE = 500
+# Past this many services queued, rebuilding the indexes is faster than replaying the queue.
+REBUILD_THRESHOLD = 2_000
+RECORD_LISTS = ("structures", "services")
 EXPORT_FILES = {"structure": "structures.json", "service": "services.json"}
 
 
@@ -37,9 +48,25 @@ class RecordError:
         return f"{self.source} — {self.kind} « {self.record_id} » — {self.field} : {self.message}"
 
 
+@dataclass(frozen=True)
+class RawRecord:
+    source: str
+    kind: str
+    data: object
+
+
+# What an import reads, again on each pass: a list, or JsonFiles. A RecordError in it is a
+# file that could not be read (further).
+RecordSource = Iterable[RawRecord | RecordError]
+
+
 @dataclass
 class ImportPlan:
-    records: dict[str, list[dict]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    """What the validation pass found: how many records of each kind, or the errors. The
+    write pass reads the records again from ``source``."""
+
+    source: RecordSource
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     errors: list[RecordError] = field(default_factory=list)
 
     @property
@@ -56,62 +83,159 @@ class ImportReport:
     index_error: str | None = None
 
 
-@dataclass(frozen=True)
-class RawRecord:
-    source: str
-    kind: str
-    data: object
+class SourceChanged(Exception):
+    """The records read by the write pass are not those the validation pass accepted."""
+
+
+def _nothing(_count: int) -> None:
+    """A progress callback that shows nothing."""
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+class _NotRecords(Exception):
+    """A file that is valid JSON but neither a list of records nor {structures, services}."""
 
 
 def _classify(record: object) -> str:
     return "service" if isinstance(record, dict) and "structure_id" in record else "structure"
 
 
+def _shape(path: Path) -> str:
+    """'list' or 'object' (with a structures or services key), read no further than needed."""
+    with path.open("rb") as file:
+        for number, (prefix, event, value) in enumerate(ijson.parse(file)):
+            if number == 0 and event == "start_array":
+                return "list"
+            if number == 0 and event != "start_map":
+                break
+            if not prefix and event == "map_key" and value in RECORD_LISTS:
+                return "object"
+    raise _NotRecords
+
+
+def _file_records(path: Path) -> Iterator[RawRecord]:
+    """The records of one file, streamed: a list's items, or the structures then the services
+    of an object, numbered as they come (ints and floats parsed as json.loads does)."""
+    prefixes = ["item"] if _shape(path) == "list" else [f"{key}.item" for key in RECORD_LISTS]
+    number = 0
+    for prefix in prefixes:
+        with path.open("rb") as file:
+            for item in ijson.items(file, prefix, use_float=True):
+                number += 1
+                yield RawRecord(f"{path.name}#{number}", _classify(item), item)
+
+
+def _parse_problem(error: ijson.JSONError) -> str:
+    """The parser's message on one line: what is wrong, and the text where it is."""
+    detail = error.args[0] if error.args else ""
+    if isinstance(detail, bytes):
+        detail = detail.decode("utf-8", "replace")
+    lines = [line.strip(" .") for line in str(detail).splitlines() if line.strip(" .")] or ["?"]
+    if len(lines) > 1 and not lines[1].startswith("(right here)"):
+        return _(
+            "JSON invalide : %(problem)s, près de « %(text)s »", problem=lines[0], text=lines[1]
+        )
+    return _("JSON invalide : %(problem)s", problem=lines[0])
+
+
+def _read(path: Path) -> Iterator[RawRecord | RecordError]:
+    """The records of one file, then a RecordError if it could not be read to the end."""
+    try:
+        yield from _file_records(path)
+        return
+    except (OSError, UnicodeDecodeError) as error:
+        message = str(error)
+    except ijson.JSONError as error:
+        message = _parse_problem(error)
+    except _NotRecords:
+        message = _("Liste d'enregistrements ou objet {structures, services} attendu.")
+    yield RecordError(str(path), _("fichier"), path.name, "-", message)
+
+
+class JsonFiles:
+    """data·inclusion JSON files as a RecordSource: each iteration streams them from disk."""
+
+    def __init__(self, paths: Iterable[str | Path]):
+        self.paths = [Path(path) for path in paths]
+
+    def __iter__(self) -> Iterator[RawRecord | RecordError]:
+        for path in self.paths:
+            yield from _read(path)
+
+
 def read_files(paths: Iterable[str | Path]) -> tuple[list[RawRecord], list[RecordError]]:
-    """The records of data·inclusion JSON files: lists of records or {structures, services}."""
+    """The records of small data·inclusion JSON files, in memory, and the unreadable files
+    (whose records are left out)."""
     records, errors = [], []
     for path in map(Path, paths):
-        try:
-            content = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            errors.append(RecordError(str(path), _("fichier"), path.name, "-", str(error)))
-            continue
-        if isinstance(content, dict) and {"structures", "services"} & content.keys():
-            items = [*content.get("structures", []), *content.get("services", [])]
-        elif isinstance(content, list):
-            items = content
+        items = list(_read(path))
+        if items and isinstance(items[-1], RecordError):
+            errors.append(items[-1])
         else:
-            message = _("Liste d'enregistrements ou objet {structures, services} attendu.")
-            errors.append(RecordError(str(path), _("fichier"), path.name, "-", message))
-            continue
-        records += [
-            RawRecord(f"{path.name}#{n + 1}", _classify(item), item) for n, item in enumerate(items)
-        ]
+            records += items
     return records, errors
+
+
+# -- rows --------------------------------------------------------------------------------
+
+
+def _batches(items: Iterable, size: int = CHUNK_SIZE) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _known_ids(model, ids: list[str]) -> set[str]:
+    """Those of these ids that are in the database."""
+    return {
+        known
+        for chunk in _batches(ids)
+        for known in db.session.scalars(select(model.id).where(model.id.in_(chunk)))
+    }
+
+
+def _existing(model, ids: list[str]) -> dict:
+    """The rows of these ids (one batch) already in the database."""
+    return {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))}
+
+
+# -- the validation pass -----------------------------------------------------------------
 
 
 def _record_id(data: object) -> str:
     return str(data.get("id", "?")) if isinstance(data, dict) else "?"
 
 
-def validate(
-    raw_records: list[RawRecord], progress: Callable[[int], None] = lambda n: None
-) -> ImportPlan:
-    """Validate every record, and the links between them and with the database."""
-    plan = ImportPlan()
+def _load(schema, raw: RawRecord, errors: list[RecordError]) -> dict | None:
+    """The record loaded through its schema, or None with its problems added to errors."""
+    try:
+        return schema.load(raw.data)
+    except ValidationError as error:
+        for path, messages in flatten_errors(error.messages).items():
+            errors += [
+                RecordError(raw.source, raw.kind, _record_id(raw.data), path, message)
+                for message in messages
+            ]
+    return None
+
+
+def validate(source: RecordSource, progress: Callable[[int], None] = _nothing) -> ImportPlan:
+    """Validate every record, and the links between them and with the database; keeps the
+    ids it needs for that and the errors, not the records."""
+    plan = ImportPlan(source)
     seen: dict[tuple[str, str], str] = {}
+    # structure id -> (source, id) of each service that names it
+    references: dict[str, list[tuple[str, str]]] = defaultdict(list)
     schemas = {kind: schema() for kind, (_model, schema) in KINDS.items()}
-    for raw in raw_records:
+    for raw in source:
         progress(1)
-        record_id = _record_id(raw.data)
-        try:
-            loaded = schemas[raw.kind].load(raw.data)
-        except ValidationError as error:
-            for path, messages in flatten_errors(error.messages).items():
-                plan.errors += [
-                    RecordError(raw.source, raw.kind, record_id, path, message)
-                    for message in messages
-                ]
+        if isinstance(raw, RecordError):
+            plan.errors.append(raw)
+            continue
+        loaded = _load(schemas[raw.kind], raw, plan.errors)
+        if loaded is None:
             continue
         if (raw.kind, loaded["id"]) in seen:
             message = _(
@@ -121,37 +245,57 @@ def validate(
             plan.errors.append(RecordError(raw.source, raw.kind, loaded["id"], "id", message))
             continue
         seen[(raw.kind, loaded["id"])] = raw.source
-        plan.records[raw.kind].append(loaded | {"_source": raw.source})
-    _check_structures_exist(plan)
+        plan.counts[raw.kind] += 1
+        if raw.kind == "service":
+            references[loaded["structure_id"]].append((raw.source, loaded["id"]))
+    imported = {record_id for kind, record_id in seen if kind == "structure"}
+    plan.errors += _unknown_structures(references, imported)
     return plan
 
 
-def _check_structures_exist(plan: ImportPlan) -> None:
-    imported = {record["id"] for record in plan.records["structure"]}
-    wanted = {record["structure_id"] for record in plan.records["service"]} - imported
-    known = set(db.session.scalars(select(Structure.id).where(Structure.id.in_(wanted))))
-    for record in plan.records["service"]:
-        if record["structure_id"] not in imported | known:
-            message = _("Structure « %(id)s » inconnue.", id=record["structure_id"])
-            plan.errors.append(
-                RecordError(record["_source"], "service", record["id"], "structure_id", message)
-            )
+def _unknown_structures(
+    references: dict[str, list[tuple[str, str]]], imported: set[str]
+) -> list[RecordError]:
+    """An error for each service whose structure is neither imported nor in the database."""
+    wanted = [structure_id for structure_id in references if structure_id not in imported]
+    known = _known_ids(Structure, wanted)
+    errors = []
+    for structure_id in wanted:
+        if structure_id not in known:
+            message = _("Structure « %(id)s » inconnue.", id=structure_id)
+            errors += [
+                RecordError(source, "service", service_id, "structure_id", message)
+                for source, service_id in references[structure_id]
+            ]
+    return errors
 
 
-def _existing(model, ids: list[str]) -> dict:
-    """The rows of these ids already in the database, read in a few queries."""
-    found = {}
-    for start in range(0, len(ids), CHUNK_SIZE):
-        chunk = ids[start : start + CHUNK_SIZE]
-        found |= {
-            row.id: row for row in db.session.scalars(select(model).where(model.id.in_(chunk)))
-        }
-    return found
+# -- the write pass ----------------------------------------------------------------------
+
+
+def _reloaded(plan: ImportPlan, kind: str) -> Iterator[dict]:
+    """The records of one kind, read and loaded through their schema again; the reading
+    stops after the last one the validation pass counted."""
+    schema = KINDS[kind][1]()
+    remaining = plan.counts[kind]
+    if not remaining:
+        return
+    for raw in plan.source:
+        if isinstance(raw, RecordError):
+            raise SourceChanged(str(raw))
+        if raw.kind != kind:
+            continue
+        try:
+            yield schema.load(raw.data)
+        except ValidationError as error:
+            raise SourceChanged(f"{raw.source} : {error.messages}") from error
+        remaining -= 1
+        if not remaining:
+            return
 
 
 def _upsert(model, attributes: dict, user: User | None, existing: dict) -> str:
     """Create or update one row, audited; returns 'created', 'updated' or 'unchanged'."""
-    attributes = {k: v for k, v in attributes.items() if not k.startswith("_")}
     listing = existing.get(attributes["id"])
     created = listing is None
     if created:
@@ -162,27 +306,73 @@ def _upsert(model, attributes: dict, user: User | None, existing: dict) -> str:
     return "created" if created else "updated"
 
 
-def apply(plan: ImportPlan, user: User | None = None) -> ImportReport:
-    """Write a valid plan in one transaction, then bring the search index up to date.
+def _write_batch(kind: str, records: list[dict], user: User | None, outcome: dict) -> None:
+    model = KINDS[kind][0]
+    existing = _existing(model, [record["id"] for record in records])
+    with db.session.no_autoflush:
+        for record in records:
+            outcome[_upsert(model, record, user, existing)][kind] += 1
+    db.session.flush()
+
+
+def _release(kept: set) -> None:
+    """Empty the session of what the last batch flushed, keeping what the caller had."""
+    for instance in [instance for instance in db.session if instance not in kept]:
+        db.session.expunge(instance)
+
+
+def write(
+    plan: ImportPlan, user: User | None = None, progress: Callable[[int], None] = _nothing
+) -> dict[str, dict[str, int]]:
+    """The write pass: every record of a valid plan read again and upserted, in batches, in
+    one transaction, committed at the end and rolled back on any error. Returns how many
+    records of each kind were created, updated or unchanged.
 
     The audit trail names ``user`` when a person imports through the admin pages."""
     if not plan.ok:
         raise ValueError("Refusing to apply an import plan that has errors.")
-    outcome = {state: dict.fromkeys(KINDS, 0) for state in ("created", "updated", "unchanged")}
+    outcome = {state: dict.fromkeys(KINDS, 0) for state in OUTCOMES}
+    kept = set(db.session)
     try:
-        for kind in ("structure", "service"):
-            model, records = KINDS[kind][0], plan.records[kind]
-            existing = _existing(model, [record["id"] for record in records])
-            with db.session.no_autoflush:
-                for record in records:
-                    outcome[_upsert(model, record, user, existing)][kind] += 1
-            db.session.flush()
+        for kind in KINDS:
+            for batch in _batches(_reloaded(plan, kind)):
+                _write_batch(kind, batch, user, outcome)
+                _release(kept)
+                progress(len(batch))
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    sync = sync_outbox()
-    return ImportReport(**outcome, index_error=sync.error)
+    return outcome
+
+
+# -- indexing ----------------------------------------------------------------------------
+
+
+def rebuild_needed() -> bool:
+    """Whether so many services are queued that rebuilding the indexes beats the queue."""
+    return pending_count() > REBUILD_THRESHOLD
+
+
+def update_index(progress: Callable[[int], None] = _nothing) -> str | None:
+    """Index what the writes queued (a rebuild when rebuild_needed()); returns why changes
+    stay queued, if they do."""
+    if not rebuild_needed():
+        return sync_outbox().error
+    try:
+        rebuild_index(progress)
+    except SearchUnavailable as error:
+        return str(error)
+    return None
+
+
+def apply(plan: ImportPlan, user: User | None = None) -> ImportReport:
+    """Write a valid plan (see write), then bring the search indexes up to date."""
+    outcome = write(plan, user)
+    return ImportReport(**outcome, index_error=update_index())
+
+
+# -- export ------------------------------------------------------------------------------
 
 
 def export_to(directory: str | Path) -> dict[str, int]:

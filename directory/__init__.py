@@ -3,7 +3,9 @@
 import os
 import secrets
 
+import orjson
 from flask import Flask, has_request_context, request
+from flask.json.provider import DefaultJSONProvider
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -29,6 +31,21 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, written by orjson (several times faster on a page of results): UTF-8 as
+    is, keys sorted; dates and dataclasses still go through Flask's own conversions."""
+
+    OPTIONS = (
+        orjson.OPT_SORT_KEYS
+        | orjson.OPT_NON_STR_KEYS
+        | orjson.OPT_PASSTHROUGH_DATETIME
+        | orjson.OPT_PASSTHROUGH_DATACLASS
+    )
+
+    def dumps(self, obj, **kwargs) -> str:
+        return orjson.dumps(obj, default=self.default, option=self.OPTIONS).decode()
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Application factory: configuration, extensions, search backend, blueprints, CLI."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -52,7 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             )
 
     # JSON in UTF-8 as it is: French text is not inflated by \u escapes.
-    app.json.ensure_ascii = False
+    app.json = JSONProvider(app)
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     db.init_app(app)

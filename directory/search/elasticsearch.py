@@ -26,6 +26,18 @@ FACET_SIZE = 1000
 # an open-ended facet's chosen values.
 ALL_FILTERS = "__all"
 CHOSEN = "__chosen"
+# What a search reads of Elasticsearch's answer: the rest is neither sent nor parsed.
+RESPONSE_FIELDS = [
+    "took",
+    "responses.error",
+    "responses.status",
+    "responses.hits.total.value",
+    "responses.hits.hits._id",
+    "responses.hits.hits._source",
+    "responses.aggregations.*.*.buckets.key",
+    "responses.aggregations.*.*.buckets.key_as_string",
+    "responses.aggregations.*.*.buckets.doc_count",
+]
 MAX_RESULT_WINDOW = 1_000_000
 
 MAPPING = {
@@ -344,12 +356,16 @@ class ElasticsearchBackend:
         searches = [{}, hits_body(query)]
         if query.facets:
             searches += [{}, facets_body(query)]
-        response = self.client.msearch(index=self.alias, searches=searches)
-        hits, facets = ([_checked(r) for r in response["responses"]] + [{}])[:2]
+        response = self.client.msearch(
+            index=self.alias, searches=searches, filter_path=RESPONSE_FIELDS
+        )
+        # RESPONSE_FIELDS leaves out what is empty: no hit, no bucket, even no facet answer.
+        found, *facets = [_checked(answer) for answer in response["responses"]]
+        aggregations = facets[0].get("aggregations", {}) if facets else {}
         return SearchPage(
-            hits=[self._hit(hit, query) for hit in hits["hits"]["hits"]],
-            total=hits["hits"]["total"]["value"],
-            facets=facet_counts(facets.get("aggregations", {})),
+            hits=[self._hit(hit, query) for hit in found["hits"].get("hits", [])],
+            total=found["hits"]["total"]["value"],
+            facets=facet_counts(aggregations),
             took_ms=response["took"],
         )
 

@@ -21,6 +21,9 @@ from .services.indexing import (
     visible_services_query,
 )
 
+# Bars that advance one record at a time are drawn again every this many records.
+RENDER_STEPS = 200
+
 
 @click.command("init-db")
 @with_appcontext
@@ -35,14 +38,18 @@ def _counting_bar(label: str):
     """A progress bar for a pass whose total is unknown: a moving mark and a count (what
     click draws for an iterable of unknown length, here never iterated)."""
     unknown_length = (item for item in ())
-    return click.progressbar(unknown_length, label=label, show_pos=True, file=sys.stderr)
+    return click.progressbar(
+        unknown_length, label=label, show_pos=True, update_min_steps=RENDER_STEPS, file=sys.stderr
+    )
 
 
 def _indexing_bar():
     """A progress bar for a rebuild of every index: one step per visible service."""
     visible = select(func.count()).select_from(visible_services_query().subquery())
     length = db.session.scalar(visible)
-    return click.progressbar(length=length, label=_("Indexation"), file=sys.stderr)
+    return click.progressbar(
+        length=length, label=_("Indexation"), update_min_steps=RENDER_STEPS, file=sys.stderr
+    )
 
 
 def _validate(paths: list[str]) -> transfer.ImportPlan:

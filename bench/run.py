@@ -56,7 +56,8 @@ def parse_args() -> argparse.Namespace:
         "--rounds", type=int, default=5, help="passes over the query mix per load level"
     )
     parser.add_argument("--time-cap", type=float, default=120, help="seconds per load level")
-    parser.add_argument("--workers", type=int, default=2)
+    # Two sync workers per core: one computes while the other waits on the index.
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--elasticsearch-url", default=DEFAULT_ES_URL)
     parser.add_argument("--cache", type=Path, default=ROOT / "bench" / ".cache")
     parser.add_argument("--output", type=Path, default=ROOT / "docs")

@@ -8,6 +8,7 @@ import threading
 from dataclasses import replace
 
 import pytest
+from elasticsearch import Elasticsearch
 
 from directory.extensions import db
 from directory.models import SearchOutbox, Service
@@ -28,6 +29,12 @@ def backend() -> str:
 def es_script(name: str) -> None:
     env = {**os.environ, "ES_PORT": RESTARTABLE_PORT}
     subprocess.run([str(ROOT / "scripts" / name)], check=True, env=env, capture_output=True)
+    if name == "es-start":
+        # Up is not yet answering: the indexes it had are recovered after it starts.
+        node = Elasticsearch(f"http://127.0.0.1:{RESTARTABLE_PORT}")
+        node.cluster.health(
+            wait_for_status="yellow", wait_for_no_initializing_shards=True, timeout="60s"
+        )
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, event, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..extensions import db
@@ -55,9 +55,11 @@ def _services_concerned(session: Session) -> set[str]:
 
 @event.listens_for(Session, "before_flush")
 def queue_index_changes(session: Session, _context, _instances) -> None:
-    """Queue, in the same transaction, every service whose index entry the flush changes."""
-    for service_id in sorted(_services_concerned(session)):
-        session.add(SearchOutbox(service_id=service_id))
+    """Queue, in the same transaction, every service whose index entry the flush changes
+    (one INSERT for all of them: an import flushes hundreds at a time)."""
+    rows = [{"service_id": service_id} for service_id in sorted(_services_concerned(session))]
+    if rows:
+        session.execute(insert(SearchOutbox.__table__), rows)
 
 
 @dataclass(frozen=True)

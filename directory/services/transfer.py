@@ -2,8 +2,8 @@
 
 An import is all or nothing: a first pass validates every record, and one invalid record
 means nothing is written; a second pass writes them all in one transaction, rolled back on
-any error. Files are streamed on each pass and the session is emptied after each batch, so
-memory stays flat whatever the size of the files.
+any error. Files are streamed on each pass and the session is emptied after each batch: what
+stays in memory is one batch and the ids the validation compares, not the records.
 """
 
 import json

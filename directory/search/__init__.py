@@ -53,8 +53,9 @@ class SearchIndexes:
             backend.index(documents, deleted)
 
     def rebuild(self, documents: Callable[[], Iterable[SearchDocument]]) -> int:
-        """Rebuild every index from one pass over ``documents()`` (streamed, not held): each
-        index loads in a thread of its own while the documents are made (fanout.py)."""
+        """Rebuild every index from one pass over ``documents()`` (streamed, not held): the
+        embedded index loads as the documents are made, Elasticsearch in a thread of its own
+        (fanout.py)."""
         return fan_out(documents(), [backend.rebuild for backend in self.backends])[-1]
 
     def count(self) -> int:

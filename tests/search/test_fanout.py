@@ -1,5 +1,7 @@
 """A rebuild makes its documents once and loads every index from them (fanout.py)."""
 
+import threading
+
 import pytest
 
 from directory.search.fanout import BATCH, QUEUE_BATCHES, ReadingFailed, fan_out
@@ -51,3 +53,13 @@ def test_a_failed_reading_makes_every_index_abandon_its_rebuild():
     with pytest.raises(OSError, match="database gone"):
         fan_out(reading(), [index, index])
     assert abandoned == [True, True]
+
+
+def test_the_first_index_loads_in_the_calling_thread_the_others_in_their_own():
+    def loader(items):
+        list(items)
+        return threading.current_thread()
+
+    assert fan_out(range(10), [loader]) == [threading.current_thread()]
+    first, second = fan_out(range(10), [loader, loader])
+    assert first is threading.current_thread() and second is not first

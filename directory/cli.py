@@ -70,15 +70,7 @@ def _validate(paths: list[str]) -> transfer.ImportPlan:
 def _write(plan: transfer.ImportPlan) -> dict[str, dict[str, int]]:
     total = sum(plan.counts.values())
     with click.progressbar(length=total, label=_("Écriture"), file=sys.stderr) as bar:
-        try:
-            return transfer.write(plan, progress=bar.update)
-        except transfer.SourceChanged as error:
-            raise click.ClickException(
-                _(
-                    "Fichier modifié pendant l'import (%(error)s) : rien n'a été importé.",
-                    error=error,
-                )
-            ) from error
+        return transfer.write(plan, progress=bar.update)
 
 
 def _update_index() -> None:

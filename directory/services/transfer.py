@@ -1,17 +1,21 @@
 """Import and export in the data·inclusion JSON format (plus the Paris extension).
 
-An import is all or nothing: a first pass validates every record, and one invalid record
-means nothing is written; a second pass writes them all in one transaction, rolled back on
-any error. Files are streamed on each pass and the session is emptied after each batch: what
-stays in memory is one batch and the ids the validation compares, not the records.
+An import is all or nothing: a first pass streams the files and validates every record,
+and one invalid record means nothing is written; the valid records wait on disk, as loaded,
+and a second pass writes them in one transaction, rolled back on any error. The session is
+emptied after each batch: what stays in memory is one batch and the ids the validation
+compares, not the records.
 """
 
 import json
+import pickle
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import IO
 
 import ijson
 from flask_babel import gettext as _
@@ -55,23 +59,39 @@ class RawRecord:
     data: object
 
 
-# What an import reads, again on each pass: a list, or JsonFiles. A RecordError in it is a
+# What an import reads: a list, or JsonFiles (streamed from disk). A RecordError in it is a
 # file that could not be read (further).
 RecordSource = Iterable[RawRecord | RecordError]
+
+
+def _staging_files() -> dict[str, IO[bytes]]:
+    return {kind: tempfile.TemporaryFile() for kind in KINDS}
 
 
 @dataclass
 class ImportPlan:
     """What the validation pass found: how many records of each kind, or the errors. The
-    write pass reads the records again from ``source``."""
+    valid records wait on disk, as loaded, for the write pass: it writes exactly what was
+    validated, without reading or checking the files again."""
 
-    source: RecordSource
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     errors: list[RecordError] = field(default_factory=list)
+    staged: dict[str, IO[bytes]] = field(default_factory=_staging_files)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def stage(self, kind: str, record: dict) -> None:
+        pickle.dump(record, self.staged[kind], protocol=pickle.HIGHEST_PROTOCOL)
+        self.counts[kind] += 1
+
+    def records(self, kind: str) -> Iterator[dict]:
+        """The valid records of one kind, as the validation pass loaded them."""
+        staged = self.staged[kind]
+        staged.seek(0)
+        for _record in range(self.counts[kind]):
+            yield pickle.load(staged)
 
 
 @dataclass(frozen=True)
@@ -81,10 +101,6 @@ class ImportReport:
     unchanged: dict[str, int]
     # Set when the search index could not be updated yet (the changes stay queued).
     index_error: str | None = None
-
-
-class SourceChanged(Exception):
-    """The records read by the write pass are not those the validation pass accepted."""
 
 
 def _nothing(_count: int) -> None:
@@ -224,7 +240,7 @@ def _load(schema, raw: RawRecord, errors: list[RecordError]) -> dict | None:
 def validate(source: RecordSource, progress: Callable[[int], None] = _nothing) -> ImportPlan:
     """Validate every record, and the links between them and with the database; keeps the
     ids it needs for that and the errors, not the records."""
-    plan = ImportPlan(source)
+    plan = ImportPlan()
     seen: dict[tuple[str, str], str] = {}
     # structure id -> (source, id) of each service that names it
     references: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -245,7 +261,7 @@ def validate(source: RecordSource, progress: Callable[[int], None] = _nothing) -
             plan.errors.append(RecordError(raw.source, raw.kind, loaded["id"], "id", message))
             continue
         seen[(raw.kind, loaded["id"])] = raw.source
-        plan.counts[raw.kind] += 1
+        plan.stage(raw.kind, loaded)
         if raw.kind == "service":
             references[loaded["structure_id"]].append((raw.source, loaded["id"]))
     imported = {record_id for kind, record_id in seen if kind == "structure"}
@@ -271,27 +287,6 @@ def _unknown_structures(
 
 
 # -- the write pass ----------------------------------------------------------------------
-
-
-def _reloaded(plan: ImportPlan, kind: str) -> Iterator[dict]:
-    """The records of one kind, read and loaded through their schema again; the reading
-    stops after the last one the validation pass counted."""
-    schema = KINDS[kind][1]()
-    remaining = plan.counts[kind]
-    if not remaining:
-        return
-    for raw in plan.source:
-        if isinstance(raw, RecordError):
-            raise SourceChanged(str(raw))
-        if raw.kind != kind:
-            continue
-        try:
-            yield schema.load(raw.data)
-        except ValidationError as error:
-            raise SourceChanged(f"{raw.source} : {error.messages}") from error
-        remaining -= 1
-        if not remaining:
-            return
 
 
 def _upsert(model, attributes: dict, user: User | None, existing: dict) -> str:
@@ -335,7 +330,7 @@ def write(
     kept = set(db.session)
     try:
         for kind in KINDS:
-            for batch in _batches(_reloaded(plan, kind)):
+            for batch in _batches(plan.records(kind)):
                 _write_batch(kind, batch, user, outcome)
                 _release(kept)
                 progress(len(batch))

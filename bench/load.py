@@ -8,7 +8,7 @@ import http.client
 import math
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 SEARCH_PATH = "/api/v1/search/services"
@@ -101,6 +101,8 @@ class Sample:
     ok: bool
     search_ms: float | None = None
     es_ms: float | None = None
+    # Every stage the server timed (Server-Timing): search, es, rows, facets, dump.
+    stages: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,7 @@ def _get(connection: http.client.HTTPConnection, kind: str, path: str) -> Sample
     elapsed = (time.perf_counter() - started) * 1000
     timings = server_timing(response.getheader("Server-Timing"))
     ok = response.status == 200
-    return Sample(kind, elapsed, ok, timings.get("search"), timings.get("es"))
+    return Sample(kind, elapsed, ok, timings.get("search"), timings.get("es"), timings)
 
 
 def _client(
@@ -226,6 +228,21 @@ def stats_by_kind(samples: list[Sample]) -> dict[str, Stats]:
     """Stats per kind of query, in the order of the mix."""
     kinds = dict.fromkeys(kind for kind, _ in QUERY_MIX)
     return {kind: stats([s for s in samples if s.kind == kind]) for kind in kinds}
+
+
+# The stages of the application a search goes through, as the API times them.
+APP_STAGES = ("rows", "facets", "dump")
+
+
+def stage_p50s(samples: list[Sample]) -> dict[str, float | None]:
+    """Median of each stage, and of what no stage covers (HTTP, WSGI, Flask, JSON)."""
+    timed = [s for s in samples if s.ok and "search" in s.stages]
+    medians = {
+        stage: percentile([s.stages[stage] for s in timed if stage in s.stages], 50)
+        for stage in ("search", "es", *APP_STAGES)
+    }
+    rest = [s.ms - sum(s.stages.get(x, 0.0) for x in ("search", *APP_STAGES)) for s in timed]
+    return medians | {"rest": percentile(rest, 50)}
 
 
 def overhead_p50(samples: list[Sample]) -> float | None:

@@ -4,7 +4,7 @@ import math
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from .load import Run, Stats, overhead_p50, stats, stats_by_kind
+from .load import Run, Stats, overhead_p50, stage_p50s, stats, stats_by_kind
 from .processes import Measured
 
 CHART = "benchmark-latency.svg"
@@ -316,6 +316,42 @@ def targets_section(measurements: list[Measurement]) -> str:
     return "## Cibles de l'issue 8\n\n" + table(["mesure", "cible", "valeur", ""], rows)
 
 
+def stages_section(measurements: list[Measurement]) -> str:
+    """Where a search's time goes, stage by stage: the profile behind the overhead target."""
+    header = [
+        "moteur",
+        "services",
+        "bout en bout",
+        "moteur (search)",
+        "dont took ES",
+        "lecture des 20 fiches (rows)",
+        "facettes et libellés (facets)",
+        "sérialisation des fiches (dump)",
+        "reste : HTTP, gunicorn, Flask, JSON",
+    ]
+    rows = []
+    for m in measurements:
+        if 1 not in m.runs:
+            continue
+        samples = m.runs[1].samples
+        medians = stage_p50s(samples)
+        stages = ("search", "es", "rows", "facets", "dump", "rest")
+        rows.append(
+            [
+                BACKEND_NAMES[m.backend],
+                size_label(m.size),
+                number(stats(samples).p50),
+                *(number(medians[stage]) for stage in stages),
+            ]
+        )
+    note = (
+        "Médianes en ms, 1 client, lues dans l'en-tête `Server-Timing` de chaque réponse ; le "
+        "reste est, requête par requête, le temps de bout en bout moins les étapes mesurées."
+    )
+    title = "## Où passe le temps d'une recherche (profil de l'écart à la cible)"
+    return title + "\n\n" + table(header, rows) + "\n\n" + note
+
+
 def load_section(measurements: list[Measurement]) -> str:
     header = [
         "moteur",
@@ -428,6 +464,7 @@ def markdown(machine: Machine, settings: Settings, measurements: list[Measuremen
         machine_section(machine),
         method_section(settings),
         targets_section(measurements),
+        stages_section(measurements),
         chart,
         load_section(measurements),
         steps_section(measurements),

@@ -2,7 +2,7 @@
 
 import functools
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from math import ceil
 
 from flask_babel import get_locale
@@ -39,9 +39,9 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     # The configured backend was unreachable: the embedded index answered.
     degraded: bool = False
-    # Time spent in the backend's search, and Elasticsearch's own `took` (ms).
-    search_ms: float | None = None
-    took_ms: int | None = None
+    # Milliseconds per stage ("search": the backend, "es": Elasticsearch's own `took`,
+    # "rows": reading the hits' services, "facets": labelling the facets).
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -102,9 +102,9 @@ def label_facets(
 
 
 def search_services(query: SearchQuery) -> SearchResult:
-    started = time.perf_counter()
+    clock = Stopwatch()
     page = search_backend().search(query)
-    search_ms = (time.perf_counter() - started) * 1000
+    clock.lap("search")
     if not page.degraded and pending_count():
         # The index answers again: catch up on the changes queued while it was down.
         sync_outbox()
@@ -118,12 +118,22 @@ def search_services(query: SearchQuery) -> SearchResult:
         for hit in page.hits
         if hit.service_id in by_id
     ]
-    return SearchResult(
-        query,
-        items,
-        page.total,
-        label_facets(page.facets, query),
-        page.degraded,
-        search_ms=search_ms,
-        took_ms=page.took_ms,
-    )
+    clock.lap("rows")
+    facets = label_facets(page.facets, query)
+    clock.lap("facets")
+    if page.took_ms is not None:
+        clock.timings["es"] = page.took_ms
+    return SearchResult(query, items, page.total, facets, page.degraded, clock.timings)
+
+
+class Stopwatch:
+    """Milliseconds spent in each stage of a request, for its Server-Timing header."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = (now - self._last) * 1000
+        self._last = now

@@ -5,7 +5,7 @@ import re
 from tests.factories import service, structure
 
 
-def test_search_reports_the_backend_time(load, client, backend):
+def test_search_reports_the_time_of_each_stage(load, client, backend):
     load([structure()], [service("a")])
     response = client.get("/api/v1/search/services?q=accompagnement")
     assert response.status_code == 200
@@ -13,3 +13,5 @@ def test_search_reports_the_backend_time(load, client, backend):
     assert re.fullmatch(r"search;dur=\d+\.\d", timing.split(", ")[0])
     took = re.findall(r"es;dur=(\d+)", timing)
     assert len(took) == (1 if backend == "elasticsearch" else 0)
+    stages = {part.split(";")[0] for part in timing.split(", ")}
+    assert {"search", "rows", "facets", "dump"} <= stages

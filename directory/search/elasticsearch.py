@@ -177,13 +177,23 @@ def sort_clause(query: SearchQuery, has_text: bool) -> list:
     return by_name
 
 
-def hits_body(query: SearchQuery) -> dict:
-    """The page of hits and the exact total: the term filters apply after the facets."""
+def search_bodies(query: SearchQuery) -> list[dict]:
+    """The parts of one multi-search: the hits, then the facets when they are asked for.
+    The text is parsed and the filters are built once, for both."""
     groups = parse_query(query.q) if query.q else []
+    main, filters = main_query(query, groups), term_filters(query)
+    bodies = [hits_body(query, main, filters, bool(groups))]
+    if query.facets:
+        bodies.append(facets_body(query, main, filters))
+    return bodies
+
+
+def hits_body(query: SearchQuery, main: dict, filters: dict[str, dict], has_text: bool) -> dict:
+    """The page of hits and the exact total: the term filters apply after the facets."""
     return {
-        "query": main_query(query, groups),
-        "post_filter": {"bool": {"filter": list(term_filters(query).values())}},
-        "sort": sort_clause(query, bool(groups)),
+        "query": main,
+        "post_filter": {"bool": {"filter": list(filters.values())}},
+        "sort": sort_clause(query, has_text),
         "from": query.offset,
         "size": query.size,
         "track_total_hits": True,
@@ -191,15 +201,14 @@ def hits_body(query: SearchQuery) -> dict:
     }
 
 
-def facets_body(query: SearchQuery) -> dict:
+def facets_body(query: SearchQuery, main: dict, filters: dict[str, dict]) -> dict:
     """The facet counts alone: with no hit to return, Elasticsearch keeps the answer in its
     request cache until the index changes, so a frequent search counts only once."""
-    groups = parse_query(query.q) if query.q else []
     return {
-        "query": main_query(query, groups),
+        "query": main,
         "size": 0,
         "track_total_hits": False,
-        "aggs": facet_aggregations(query, term_filters(query)),
+        "aggs": facet_aggregations(query, filters),
     }
 
 
@@ -353,9 +362,7 @@ class ElasticsearchBackend:
     @unavailable_on_failure
     def search(self, query: SearchQuery) -> SearchPage:
         """One round trip: the hits, and the facets as a search of their own (cacheable)."""
-        searches = [{}, hits_body(query)]
-        if query.facets:
-            searches += [{}, facets_body(query)]
+        searches = [part for body in search_bodies(query) for part in ({}, body)]
         response = self.client.msearch(
             index=self.alias, searches=searches, filter_path=RESPONSE_FIELDS
         )

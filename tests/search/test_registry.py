@@ -9,7 +9,7 @@ from directory.models import Service
 from directory.schemas.search import SearchParamsSchema
 from directory.search import filters
 from directory.search.documents import TEXT_WEIGHTS, build_document
-from directory.search.elasticsearch import CHOSEN, MAPPING, facets_body
+from directory.search.elasticsearch import CHOSEN, MAPPING, search_bodies
 from directory.search.query import SearchQuery
 from tests.factories import service, structure
 from tests.web.html_page import parse
@@ -52,7 +52,7 @@ def test_the_elasticsearch_mapping_has_a_keyword_per_index_field():
 @pytest.mark.parametrize("dedicated", [False, True])
 def test_elasticsearch_aggregates_every_facet_on_its_field(dedicated, chosen):
     query = SearchQuery(terms={name: chosen for name in FACETS}, dedicated=dedicated)
-    groups = facets_body(query)["aggs"].values()
+    groups = search_bodies(query)[1]["aggs"].values()
     terms = {key: agg["terms"] for group in groups for key, agg in group["aggs"].items()}
     assert {key.removesuffix(CHOSEN) for key in terms} == set(FACETS)
     for key, aggregation in terms.items():

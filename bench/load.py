@@ -101,7 +101,7 @@ class Sample:
     ok: bool
     search_ms: float | None = None
     es_ms: float | None = None
-    # Every stage the server timed (Server-Timing): search, es, rows, facets, dump.
+    # Every stage the server timed (Server-Timing): search, es, facets, rows.
     stages: dict[str, float] = field(default_factory=dict)
 
 
@@ -231,7 +231,7 @@ def stats_by_kind(samples: list[Sample]) -> dict[str, Stats]:
 
 
 # The stages of the application a search goes through, as the API times them.
-APP_STAGES = ("rows", "facets", "dump")
+APP_STAGES = ("facets", "rows")
 
 
 def stage_p50s(samples: list[Sample]) -> dict[str, float | None]:

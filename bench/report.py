@@ -324,9 +324,8 @@ def stages_section(measurements: list[Measurement]) -> str:
         "bout en bout",
         "moteur (search)",
         "dont took ES",
-        "lecture des 20 fiches (rows)",
         "facettes et libellés (facets)",
-        "sérialisation des fiches (dump)",
+        "les 20 fiches : versions, et lecture et sérialisation des nouvelles (rows)",
         "reste : HTTP, gunicorn, Flask, JSON",
     ]
     rows = []
@@ -335,7 +334,7 @@ def stages_section(measurements: list[Measurement]) -> str:
             continue
         samples = m.runs[1].samples
         medians = stage_p50s(samples)
-        stages = ("search", "es", "rows", "facets", "dump", "rest")
+        stages = ("search", "es", "facets", "rows", "rest")
         rows.append(
             [
                 BACKEND_NAMES[m.backend],

@@ -2,7 +2,19 @@
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, and_
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    and_,
+    select,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
@@ -111,6 +123,18 @@ class Service(ListingMixin, db.Model):
     def is_visible(self) -> bool:
         """Whether the public sees it: published, in a published structure."""
         return self.statut_publication == "publie" and self.structure.is_published
+
+    @hybrid_property
+    def version(self) -> int:
+        """Grows with every change of the service or of its structure (also in SQL): what an
+        index or a cache holds of it is current while its version is."""
+        return self.revision + self.structure.revision
+
+    @version.inplace.expression
+    @classmethod
+    def _version_expression(cls):
+        own_structure = select(Structure.revision).where(Structure.id == cls.structure_id)
+        return cls.revision + own_structure.scalar_subquery()
 
 
 class SearchOutbox(db.Model):

@@ -56,9 +56,8 @@ def build_document(service: Service, with_text: bool = True) -> SearchDocument:
     point = on_site_point(service)
     return SearchDocument(
         service_id=service.id,
-        # Grows with every change of the service or of its structure: an index keeps the
-        # newest write even when an older one arrives late.
-        version=service.revision + service.structure.revision,
+        # An index keeps the newest write even when an older one arrives late.
+        version=service.version,
         terms=index_terms(service),
         age_min=service.age_min,
         age_max=service.age_max,

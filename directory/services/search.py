@@ -1,4 +1,5 @@
-"""Run a search: ask the backend, then read the matched services from the database."""
+"""Run a search: ask the backend, label its facets; the matched services are read from the
+database when a page needs them (the API serves its hits from hits.py instead)."""
 
 import functools
 import time
@@ -13,7 +14,7 @@ from .. import referentials as ref
 from ..extensions import db
 from ..models import Service, Structure
 from ..search.filters import ARRONDISSEMENT, BY_NAME, IDENTIFIER, LANGUAGE, TERM_FILTERS, Filter
-from ..search.query import SearchQuery
+from ..search.query import Hit, SearchQuery
 from .indexing import pending_count, search_backend, sync_outbox
 
 
@@ -34,18 +35,32 @@ class ResultItem:
 @dataclass(frozen=True)
 class SearchResult:
     query: SearchQuery
-    items: list[ResultItem]
+    hits: list[Hit]
     total: int
     facets: dict[str, list[FacetValue]]
     # The configured backend was unreachable: the embedded index answered.
     degraded: bool = False
     # Milliseconds per stage ("search": the backend, "es": Elasticsearch's own `took`,
-    # "rows": reading the hits' services, "facets": labelling the facets).
+    # "facets": labelling the facets).
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
         return ceil(self.total / self.query.size)
+
+    @functools.cached_property
+    def items(self) -> list[ResultItem]:
+        """The hits' services, read from the database once, in the order of the hits."""
+        ids = [hit.service_id for hit in self.hits]
+        services = db.session.scalars(
+            select(Service).where(Service.id.in_(ids)).options(joinedload(Service.structure))
+        )
+        by_id = {service.id: service for service in services}
+        return [
+            ResultItem(by_id[hit.service_id], hit.distance_km)
+            for hit in self.hits
+            if hit.service_id in by_id
+        ]
 
 
 def _labels(registered: Filter, values: set[str]) -> dict[str, str]:
@@ -108,22 +123,11 @@ def search_services(query: SearchQuery) -> SearchResult:
     if not page.degraded and pending_count():
         # The index answers again: catch up on the changes queued while it was down.
         sync_outbox()
-    ids = [hit.service_id for hit in page.hits]
-    services = db.session.scalars(
-        select(Service).where(Service.id.in_(ids)).options(joinedload(Service.structure))
-    ).all()
-    by_id = {service.id: service for service in services}
-    items = [
-        ResultItem(by_id[hit.service_id], hit.distance_km)
-        for hit in page.hits
-        if hit.service_id in by_id
-    ]
-    clock.lap("rows")
     facets = label_facets(page.facets, query)
     clock.lap("facets")
     if page.took_ms is not None:
         clock.timings["es"] = page.took_ms
-    return SearchResult(query, items, page.total, facets, page.degraded, clock.timings)
+    return SearchResult(query, page.hits, page.total, facets, page.degraded, clock.timings)
 
 
 class Stopwatch:

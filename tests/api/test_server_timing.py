@@ -14,4 +14,4 @@ def test_search_reports_the_time_of_each_stage(load, client, backend):
     took = re.findall(r"es;dur=(\d+)", timing)
     assert len(took) == (1 if backend == "elasticsearch" else 0)
     stages = {part.split(";")[0] for part in timing.split(", ")}
-    assert {"search", "rows", "facets", "dump"} <= stages
+    assert {"search", "facets", "rows"} <= stages

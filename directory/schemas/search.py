@@ -117,6 +117,10 @@ SearchParamsSchema = type(
 )
 
 
+# One instance, built once: marshmallow copies every field at instantiation.
+SEARCH_PARAMS = SearchParamsSchema()
+
+
 def parse_search_args(args: MultiDict) -> SearchQuery:
     """Validate query-string arguments; raises ValidationError naming each bad parameter."""
-    return load_query_string(SearchParamsSchema(), args)
+    return load_query_string(SEARCH_PARAMS, args)

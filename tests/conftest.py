@@ -1,5 +1,9 @@
-"""Shared fixtures: a real application on a temporary SQLite database and a search backend.
+"""Shared fixtures: a real application on a fresh database and a search backend.
 
+The database is a temporary SQLite file, or with ``--db postgresql`` a new database on the
+local PostgreSQL of scripts/pg-start (started here when needed), dropped after the test; the
+embedded index then lives in the SQLite file. Tables come from ``db.create_all()`` (fast);
+tests/test_migrations.py proves the migrations build the same schema.
 Search tests run against both backends; the Elasticsearch one is a real local node
 (scripts/es-start, started here when it is not already answering).
 """
@@ -15,6 +19,9 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from elasticsearch import Elasticsearch
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from directory import create_app
 from directory.extensions import db
@@ -27,6 +34,20 @@ from .browser import launch_chromium
 BACKENDS = ("embedded", "elasticsearch")
 ELASTICSEARCH_URL = os.environ.get("DIRECTORY_TEST_ELASTICSEARCH_URL", "http://127.0.0.1:9200")
 ROOT = Path(__file__).resolve().parent.parent
+DATABASES = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--db",
+        choices=DATABASES,
+        default="sqlite",
+        help="database of the tests' applications (postgresql: the server of scripts/pg-start)",
+    )
+
+
+def pytest_report_header(config) -> str:
+    return f"database: {config.getoption('--db')}"
 
 
 def _node_answers() -> bool:
@@ -45,11 +66,50 @@ def elasticsearch_url() -> str:
     return ELASTICSEARCH_URL
 
 
+@pytest.fixture(scope="session")
+def postgresql_url() -> str:
+    """The local PostgreSQL server (scripts/pg-start, or DIRECTORY_TEST_POSTGRESQL_URL)."""
+    url = os.environ.get("DIRECTORY_TEST_POSTGRESQL_URL")
+    if not url:
+        started = subprocess.run(
+            [str(ROOT / "scripts" / "pg-start")], check=True, stdout=subprocess.PIPE, text=True
+        )
+        url = started.stdout.strip()
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgresql_admin(postgresql_url):
+    """A connection that creates and drops the tests' databases."""
+    engine = create_engine(postgresql_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with engine.connect() as connection:
+        yield connection
+    engine.dispose()
+
+
+def database_config(path: Path, request: pytest.FixtureRequest) -> dict:
+    """Settings of a fresh, empty database: the SQLite file ``path``, or with --db postgresql
+    a new PostgreSQL database (dropped after the test), its embedded index in ``path``."""
+    if request.config.getoption("--db") == "sqlite":
+        return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}
+    admin = request.getfixturevalue("postgresql_admin")
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    admin.exec_driver_sql(f"CREATE DATABASE {name}")
+    # WITH (FORCE): a connection some thread or process left open does not hold it back.
+    request.addfinalizer(lambda: admin.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)"))
+    url = make_url(request.getfixturevalue("postgresql_url")).set(database=name)
+    return {
+        "SQLALCHEMY_DATABASE_URI": url.render_as_string(hide_password=False),
+        "EMBEDDED_INDEX_URL": f"sqlite:///{path}",
+    }
+
+
 def make_app(database: Path, backend: str, request: pytest.FixtureRequest, es_url: str = ""):
-    """An application with tables and an empty index; its ES indexes go at teardown."""
+    """An application with tables and an empty index; its ES indexes and database go at
+    teardown. ``database``: the SQLite file of its database or of its embedded index."""
     config = {
         "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        **database_config(database, request),
         "SECRET_KEY": "test",
         "SEARCH_BACKEND": backend,
         # Cheap password hashing: the tests are about who may do what, not about argon2's cost.

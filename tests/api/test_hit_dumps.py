@@ -1,9 +1,9 @@
 """The search API reuses the services it has dumped (api/hits.py), yet always shows them as
 the database has them now — whichever worker changed them."""
 
-import sqlite3
-
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from directory.api.hits import RecentDumps
 from directory.extensions import db
@@ -25,18 +25,20 @@ def _first_hit(client) -> dict:
     return items[0]["service"]
 
 
-def _another_worker(app, statement: str, *parameters) -> None:
+def _another_worker(app, statement: str, **parameters) -> None:
     """A change made outside this process's session, as another gunicorn worker would."""
-    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
-    with sqlite3.connect(path) as connection:
-        connection.execute(statement, parameters)
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], poolclass=NullPool)
+    with engine.begin() as connection:
+        connection.execute(text(statement), parameters)
 
 
 @pytest.mark.usefixtures("listed")
 def test_a_service_changed_by_another_worker_shows_as_changed(app, client):
     assert _first_hit(client)["nom"] == "Atelier d'anglais"
     _another_worker(
-        app, "UPDATE services SET nom = ?, revision = revision + 1 WHERE id = 'a'", "Atelier FLE"
+        app,
+        "UPDATE services SET nom = :nom, revision = revision + 1 WHERE id = 'a'",
+        nom="Atelier FLE",
     )
     assert _first_hit(client)["nom"] == "Atelier FLE"
 
@@ -46,8 +48,8 @@ def test_a_structure_renamed_by_another_worker_shows_in_its_services(app, client
     assert _first_hit(client)["structure"]["nom"] == "Maison des langues"
     _another_worker(
         app,
-        "UPDATE structures SET nom = ?, revision = revision + 1 WHERE id = 'asso'",
-        "Maison des cultures",
+        "UPDATE structures SET nom = :nom, revision = revision + 1 WHERE id = 'asso'",
+        nom="Maison des cultures",
     )
     assert _first_hit(client)["structure"]["nom"] == "Maison des cultures"
 

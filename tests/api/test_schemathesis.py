@@ -10,15 +10,14 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from directory import create_app
 from directory.extensions import db
 from directory.services.indexing import search_backend
+from tests.conftest import database_config
 from tests.search.dataset import make_dataset
 
 
 @pytest.fixture(scope="module")
-def api_schema(tmp_path_factory):
+def api_schema(tmp_path_factory, request):
     folder = tmp_path_factory.mktemp("schemathesis")
-    app = create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'db.sqlite3'}"}
-    )
+    app = create_app({"TESTING": True, **database_config(folder / "db.sqlite3", request)})
     structures, services = make_dataset(seed=7, service_count=40)
     data = folder / "data.json"
     data.write_text(json.dumps({"structures": structures, "services": services}))

@@ -6,6 +6,7 @@ from directory import create_app
 from directory.extensions import db
 from directory.models import Service, Structure
 from directory.services.indexing import search_backend
+from tests.conftest import database_config
 from tests.factories import service, structure
 
 
@@ -75,7 +76,7 @@ def test_import_then_search_then_update_counts_changes(app, tmp_path):
         assert db.session.get(Service, "a").revision == 2
 
 
-def test_export_then_import_round_trips_exactly(app, tmp_path, load):
+def test_export_then_import_round_trips_exactly(app, tmp_path, load, request):
     load(
         [
             structure(
@@ -111,8 +112,7 @@ def test_export_then_import_round_trips_exactly(app, tmp_path, load):
     exported = json.loads((first / "services.json").read_text())[0]
     assert exported["telephone"] == "+33153000000" and exported["langues_parlees"] == ["ar", "prs"]
 
-    other_app_db = tmp_path / "other.sqlite3"
-    other = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{other_app_db}"})
+    other = create_app({"TESTING": True, **database_config(tmp_path / "other.sqlite3", request)})
     with other.app_context():
         db.create_all()
         search_backend().create_schema()

@@ -10,7 +10,8 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import settings_from_environment
-from .extensions import babel, compress, csrf, db
+from .database import MIGRATIONS_DIR
+from .extensions import babel, compress, csrf, db, migrate
 from .search import create_indexes
 
 # Messages are written in French; a language joins this list with its translation catalog.
@@ -73,6 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     compress.init_app(app)

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from . import cli_accounts
+from .database import upgrade_to_head
 from .extensions import db
 from .models import Structure
 from .services import transfer
@@ -25,12 +26,18 @@ from .services.indexing import (
 RENDER_STEPS = 200
 
 
+def _prepare_database() -> None:
+    """Upgrade the database to the newest migration and create the search index."""
+    upgrade_to_head()
+    search_backend().create_schema()
+
+
 @click.command("init-db")
 @with_appcontext
 def init_db_command() -> None:
-    """Create the database tables and the search index (keeps existing data)."""
-    db.create_all()
-    search_backend().create_schema()
+    """Upgrade the database to the newest migration (`db upgrade`) and create the search
+    index (keeps existing data)."""
+    _prepare_database()
     click.echo(_("Base prête : %(url)s", url=db.engine.url.render_as_string(hide_password=True)))
 
 
@@ -130,9 +137,8 @@ def import_command(paths: tuple[str, ...], dry_run: bool) -> None:
 @click.option("--force", is_flag=True, help="Recharger même si la base contient déjà des données.")
 @with_appcontext
 def seed_command(force: bool) -> None:
-    """Create the tables and load the sample data of seed_data/ into an empty database."""
-    db.create_all()
-    search_backend().create_schema()
+    """Upgrade the database and load the sample data of seed_data/ into an empty one."""
+    _prepare_database()
     if not force and db.session.scalar(select(func.count()).select_from(Structure)):
         click.echo(
             _("La base contient déjà des données : rien n'est chargé (--force pour recharger).")

@@ -6,14 +6,17 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test bench install install-test assets translations pdf-libs browser elasticsearch lint seed
+.PHONY: run test bench install install-test assets translations pdf-libs browser elasticsearch postgres lint seed
 
 run: install assets translations pdf-libs seed  ## Install, load the sample data and serve on http://$(HOST):$(PORT)
 	DIRECTORY_SECURE_COOKIES=$${DIRECTORY_SECURE_COOKIES:-false} \
 		$(BIN)/directory run --host $(HOST) --port $(PORT)
 
-test: install-test assets translations pdf-libs browser elasticsearch lint  ## Install everything, run every test
-	$(BIN)/python -m pytest
+test: install-test assets translations pdf-libs browser elasticsearch postgres lint  ## Install everything, run every test on SQLite, then on PostgreSQL
+	status=0; \
+	$(BIN)/python -m pytest --db sqlite || status=$$?; \
+	$(BIN)/python -m pytest --db postgresql || status=$$?; \
+	exit $$status
 
 bench: install elasticsearch  ## End-to-end benchmark over HTTP (gunicorn): writes docs/benchmarks.md
 	$(BIN)/python bench/run.py
@@ -51,9 +54,12 @@ browser:  ## Debian's Chromium for the page tests (never a downloaded browser)
 elasticsearch:  ## A real local node (Maven Central's distribution) on 127.0.0.1:9200
 	scripts/es-start
 
+postgres:  ## A throw-away local PostgreSQL 15 (Debian's) on 127.0.0.1:55432: prints its URL
+	scripts/pg-start
+
 lint: install-test
 	$(BIN)/ruff check directory tests bench
 	$(BIN)/ruff format --check directory tests bench
 
-seed: install
+seed: install  ## Upgrade the database to the newest migration, then load seed_data/ if empty
 	$(BIN)/directory seed

@@ -15,8 +15,10 @@ from .extensions import db
 from .models import Structure
 from .services import transfer
 from .services.indexing import (
+    index_queued,
     pending_count,
     rebuild_index,
+    rebuild_needed,
     search_backend,
     sync_outbox,
     visible_services_query,
@@ -81,11 +83,11 @@ def _write(plan: transfer.ImportPlan) -> dict[str, dict[str, int]]:
 
 
 def _update_index() -> None:
-    if transfer.rebuild_needed():
+    if rebuild_needed():
         with _indexing_bar() as bar:
-            error = transfer.update_index(progress=bar.update)
+            error = index_queued(progress=bar.update)
     else:
-        error = transfer.update_index()
+        error = index_queued()
     if error:
         click.echo(
             _(

@@ -1,6 +1,6 @@
 """Search: a query object, French text analysis, and interchangeable backends."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
 import orjson
@@ -20,9 +20,15 @@ class SearchBackend(Protocol):
 
     def create_schema(self) -> None: ...
 
-    def index(self, documents: list[SearchDocument], deleted: list[str] = ()) -> None: ...
+    def index(
+        self, documents: list[SearchDocument], deleted: Mapping[str, int | None] | None = None
+    ) -> None: ...
 
-    def rebuild(self, documents: list[SearchDocument]) -> int: ...
+    def start_rebuild(self) -> Callable[[Iterable[SearchDocument]], int]:
+        """Get ready to replace the whole index (before any document is read); return what
+        loads the documents and puts the new index in place."""
+
+    def rebuild(self, documents: Iterable[SearchDocument]) -> int: ...
 
     def count(self) -> int: ...
 
@@ -49,7 +55,9 @@ class SearchIndexes:
         for backend in self.backends:
             backend.create_schema()
 
-    def index(self, documents: list[SearchDocument], deleted: list[str] = ()) -> None:
+    def index(
+        self, documents: list[SearchDocument], deleted: Mapping[str, int | None] | None = None
+    ) -> None:
         for backend in self.backends:
             backend.index(documents, deleted)
 
@@ -57,7 +65,8 @@ class SearchIndexes:
         """Rebuild every index from one pass over ``documents()`` (streamed, not held): the
         embedded index loads as the documents are made, Elasticsearch in a thread of its own
         (fanout.py)."""
-        return fan_out(documents(), [backend.rebuild for backend in self.backends])[-1]
+        loaders = [backend.start_rebuild() for backend in self.backends]
+        return fan_out(documents(), loaders)[-1]
 
     def count(self) -> int:
         return self.primary.count()

@@ -9,7 +9,7 @@ and each facet aggregates under all the *other* term filters.
 import functools
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
@@ -56,7 +56,13 @@ MAPPING = {
         **{TEXT_PREFIX + name: {"type": "text", "analyzer": "whitespace"} for name in TEXT_WEIGHTS},
     },
 }
-SETTINGS = {"number_of_shards": 1, "max_result_window": MAX_RESULT_WINDOW}
+SETTINGS = {
+    "number_of_shards": 1,
+    "max_result_window": MAX_RESULT_WINDOW,
+    # How long a deletion's version is remembered (60 s by default): an older write of the
+    # document arriving within that time (a rebuild's load, a late retry) is refused.
+    "gc_deletes": "1h",
+}
 
 
 # -- pure query building ---------------------------------------------------------------
@@ -285,16 +291,34 @@ class ElasticsearchBackend:
         return name
 
     @unavailable_on_failure
-    def index(self, documents: Iterable[SearchDocument], deleted: Iterable[str] = ()) -> None:
-        actions = [self._index_action(d) for d in documents]
-        actions += [{"_op_type": "delete", "_index": self.alias, "_id": i} for i in deleted]
-        if actions:
-            self._bulk(actions, refresh="wait_for")
+    def index(
+        self, documents: Iterable[SearchDocument], deleted: Mapping[str, int | None] | None = None
+    ) -> None:
+        """Write ``documents`` and delete the ``deleted`` services (id: version, when the
+        service still exists) in the live index and in any index a rebuild is loading."""
+        documents, deleted = list(documents), dict(deleted or {})
+        if not (documents or deleted):
+            return
 
-    def _index_action(self, document: SearchDocument, index: str | None = None) -> dict:
+        def actions(index: str) -> list[dict]:
+            writes = [self._index_action(document, index) for document in documents]
+            return writes + [_delete_action(index, i, version) for i, version in deleted.items()]
+
+        for index in self._indexes_being_built():
+            self._bulk(actions(index))  # refreshed when its rebuild ends
+        self._bulk(actions(self.alias), refresh="wait_for")
+
+    def _indexes_being_built(self) -> list[str]:
+        """Our indexes not behind the alias: those a rebuild is loading. They must receive
+        the changes made meanwhile, since each replaces the live index with what it read (the
+        versions keep the newer of each document, whichever write comes last)."""
+        indexes = self.client.indices.get_alias(index=f"{self.alias}-*")
+        return [name for name, found in indexes.items() if self.alias not in found["aliases"]]
+
+    def _index_action(self, document: SearchDocument, index: str) -> dict:
         return {
             "_op_type": "index",
-            "_index": index or self.alias,
+            "_index": index,
             "_id": document.service_id,
             "version": document.version,
             "version_type": "external_gte",
@@ -312,32 +336,32 @@ class ElasticsearchBackend:
         if failures:
             raise RuntimeError(f"Elasticsearch refused {len(failures)} write(s): {failures[:3]}")
 
-    @unavailable_on_failure
     def rebuild(self, documents: Iterable[SearchDocument]) -> int:
-        """Load a new index, check it, then swap the alias in one call (zero downtime).
+        return self.start_rebuild()(documents)
+
+    @unavailable_on_failure
+    def start_rebuild(self) -> Callable[[Iterable[SearchDocument]], int]:
+        """Create the new index now, before any document is read, so that every change saved
+        from now on reaches it (see index()); return what loads it and swaps it in."""
+        new_index = self._new_index(refresh_interval="-1", number_of_replicas=0)
+        return functools.partial(self._load_and_swap, new_index)
+
+    @unavailable_on_failure
+    def _load_and_swap(self, new_index: str, documents: Iterable[SearchDocument]) -> int:
+        """Load the new index, then swap the alias in one call (zero downtime).
 
         Documents are streamed in bulk chunks, with refreshes and replicas off until the load
-        is done: then the configured replicas copy the finished index.
+        is done: then the configured replicas copy the finished index. Once swapped, every
+        other index of ours goes: the old one, and any left by a rebuild that died or lost
+        the race.
         """
-        new_index = self._new_index(refresh_interval="-1", number_of_replicas=0)
-        sent = 0
-
-        def actions():
-            nonlocal sent
-            for document in documents:
-                sent += 1
-                yield self._index_action(document, new_index)
-
         try:
-            self._bulk(actions())
+            self._bulk(self._index_action(document, new_index) for document in documents)
             self.client.indices.put_settings(
                 index=new_index,
                 settings={"index": {"refresh_interval": None, "number_of_replicas": self.replicas}},
             )
             self.client.indices.refresh(index=new_index)
-            count = self.client.count(index=new_index)["count"]
-            if count != sent:
-                raise RuntimeError(f"{new_index} holds {count} documents, {sent} expected")
             old = list(self.client.indices.get_alias(name=self.alias)) if self._has_alias() else []
             self.client.indices.update_aliases(
                 actions=[
@@ -348,9 +372,10 @@ class ElasticsearchBackend:
         except Exception:
             self.client.indices.delete(index=new_index, ignore_unavailable=True)
             raise
-        for index in old:
-            self.client.indices.delete(index=index, ignore_unavailable=True)
-        return count
+        for index in self.client.indices.get_alias(index=f"{self.alias}-*"):
+            if index != new_index:
+                self.client.indices.delete(index=index, ignore_unavailable=True)
+        return self.client.count(index=new_index)["count"]
 
     def _has_alias(self) -> bool:
         return bool(self.client.indices.exists_alias(name=self.alias))
@@ -391,6 +416,15 @@ class ElasticsearchBackend:
             return self.client.cluster.health(timeout="2s")["status"]
         except (TransportError, ApiError):
             return "unreachable"
+
+
+def _delete_action(index: str, service_id: str, version: int | None) -> dict:
+    """A deletion; with the service's version, remembered (gc_deletes) so that an older
+    write arriving later cannot bring the document back."""
+    action = {"_op_type": "delete", "_index": index, "_id": service_id}
+    if version is not None:
+        action |= {"version": version, "version_type": "external_gte"}
+    return action
 
 
 def _checked(response: dict) -> dict:

@@ -9,7 +9,7 @@ reads the rows changed since, so every worker sees every write, whichever proces
 """
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 
@@ -50,10 +50,18 @@ class EmbeddedBackend:
         with self.engine.begin() as connection:
             store.create_schema(connection)
 
-    def index(self, documents: Iterable[SearchDocument], deleted: Iterable[str] = ()) -> None:
-        """Add or replace ``documents`` and remove the ``deleted`` ids, in one transaction."""
+    def index(
+        self, documents: Iterable[SearchDocument], deleted: Mapping[str, int | None] | None = None
+    ) -> None:
+        """Add or replace ``documents`` and remove the ``deleted`` services (their ids: the
+        versions matter to Elasticsearch only), in one transaction."""
         with self.engine.begin() as connection:
-            store.write(connection, list(documents), deleted)
+            store.write(connection, list(documents), list(deleted or ()))
+
+    def start_rebuild(self) -> Callable[[Iterable[SearchDocument]], int]:
+        """Nothing to prepare: the rebuild's transaction takes the write lock before it
+        reads a document, so the changes saved meanwhile are written after it, on top."""
+        return self.rebuild
 
     def rebuild(self, documents: Iterable[SearchDocument]) -> int:
         """Replace the whole index; searches see the old one until the commit."""

@@ -1,10 +1,12 @@
 """Keep the search indexes in step with the database, through a durable outbox.
 
 Every flush that touches a service or a structure queues the services concerned in
-``search_outbox``, in the same transaction as the change. After the commit, the queue is
-drained into the indexes; what cannot be indexed now (Elasticsearch down) stays queued
-until the next write or `directory index sync`. Index writes carry a version, so replaying
-an entry twice, or late, never overwrites a newer document.
+``search_outbox``, in the same transaction as the change. Every writer saves through
+``commit_and_index`` (or commits, then calls ``index_queued``, as the import does): the
+queue is drained into the indexes right after the commit. What cannot be indexed then
+(Elasticsearch down) stays queued until the next write or `directory index sync`, which
+runs on a schedule; searches never write. Index writes carry a version, so replaying an
+entry twice, or late, never overwrites a newer document.
 """
 
 import time
@@ -24,6 +26,8 @@ from ..search.query import SearchUnavailable
 
 BATCH_SIZE = 500
 RETRY_DELAYS = (0.2, 1.0)
+# Past this many queued services, rebuilding the indexes is faster than draining the queue.
+REBUILD_THRESHOLD = 2_000
 
 
 def search_backend() -> SearchIndexes:
@@ -112,10 +116,11 @@ def index_services(service_ids: Iterable[str]) -> None:
     if not ids:
         return
     visible = db.session.scalars(visible_services_query().where(Service.id.in_(ids))).all()
-    visible_ids = {service.id for service in visible}
+    hidden = set(ids) - {service.id for service in visible}
+    versions = db.session.execute(select(Service.id, Service.version).where(Service.id.in_(hidden)))
     search_backend().index(
         [build_document(service) for service in visible],
-        deleted=[service_id for service_id in ids if service_id not in visible_ids],
+        deleted=dict.fromkeys(hidden) | dict(versions.all()),
     )
 
 
@@ -133,7 +138,35 @@ def visible_documents(progress: Callable[[int], None]) -> Iterator[SearchDocumen
         db.session.expunge_all()
 
 
-def rebuild_index(progress: Callable[[int], None] = lambda n: None) -> int:
+def _nothing(_count: int) -> None:
+    """No progress to show."""
+
+
+def commit_and_index(progress: Callable[[int], None] = _nothing) -> str | None:
+    """The unit of work of every change to the listings: commit, then index what the queue
+    holds. Returns why changes stay queued, if they do."""
+    db.session.commit()
+    return index_queued(progress)
+
+
+def rebuild_needed() -> bool:
+    """Whether so many services are queued that rebuilding the indexes beats the queue."""
+    return pending_count() > REBUILD_THRESHOLD
+
+
+def index_queued(progress: Callable[[int], None] = _nothing) -> str | None:
+    """Index what the writes queued (by a rebuild when rebuild_needed()); returns why
+    changes stay queued, if they do."""
+    if not rebuild_needed():
+        return sync_outbox().error
+    try:
+        rebuild_index(progress)
+    except SearchUnavailable as error:
+        return str(error)
+    return None
+
+
+def rebuild_index(progress: Callable[[int], None] = _nothing) -> int:
     """Rebuild every index from the database; returns the number of indexed services.
 
     The queue as it stood before the rebuild is covered by it, and emptied.

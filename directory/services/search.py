@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import Service, Structure
 from ..search.filters import ARRONDISSEMENT, BY_NAME, IDENTIFIER, LANGUAGE, TERM_FILTERS, Filter
 from ..search.query import Hit, SearchQuery
-from .indexing import pending_count, search_backend, sync_outbox
+from .indexing import search_backend
 
 
 @dataclass(frozen=True)
@@ -120,9 +120,6 @@ def search_services(query: SearchQuery) -> SearchResult:
     clock = Stopwatch()
     page = search_backend().search(query)
     clock.lap("search")
-    if not page.degraded and pending_count():
-        # The index answers again: catch up on the changes queued while it was down.
-        sync_outbox()
     facets = label_facets(page.facets, query)
     clock.lap("facets")
     if page.took_ms is not None:

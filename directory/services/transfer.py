@@ -26,16 +26,13 @@ from ..extensions import db
 from ..models import Service, Structure, User
 from ..schemas.listings import ServiceSchema, StructureSchema
 from ..schemas.messages import flatten_errors
-from ..search.query import SearchUnavailable
 from .audit import apply_changes
-from .indexing import pending_count, rebuild_index, sync_outbox
+from .indexing import index_queued
 
 # Structures come first: services point to them.
 KINDS = {"structure": (Structure, StructureSchema), "service": (Service, ServiceSchema)}
 OUTCOMES = ("created", "updated", "unchanged")
 CHUNK_SIZE = 500
-# Past this many services queued, rebuilding the indexes is faster than replaying the queue.
-REBUILD_THRESHOLD = 2_000
 RECORD_LISTS = ("structures", "services")
 EXPORT_FILES = {"structure": "structures.json", "service": "services.json"}
 
@@ -341,30 +338,10 @@ def write(
     return outcome
 
 
-# -- indexing ----------------------------------------------------------------------------
-
-
-def rebuild_needed() -> bool:
-    """Whether so many services are queued that rebuilding the indexes beats the queue."""
-    return pending_count() > REBUILD_THRESHOLD
-
-
-def update_index(progress: Callable[[int], None] = _nothing) -> str | None:
-    """Index what the writes queued (a rebuild when rebuild_needed()); returns why changes
-    stay queued, if they do."""
-    if not rebuild_needed():
-        return sync_outbox().error
-    try:
-        rebuild_index(progress)
-    except SearchUnavailable as error:
-        return str(error)
-    return None
-
-
 def apply(plan: ImportPlan, user: User | None = None) -> ImportReport:
     """Write a valid plan (see write), then bring the search indexes up to date."""
     outcome = write(plan, user)
-    return ImportReport(**outcome, index_error=update_index())
+    return ImportReport(**outcome, index_error=index_queued())
 
 
 # -- export ------------------------------------------------------------------------------

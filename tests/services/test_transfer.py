@@ -11,12 +11,13 @@ from directory import create_app
 from directory.extensions import db
 from directory.models import AuditEntry, SearchOutbox, Service, Structure
 from directory.services import transfer
+from directory.services.indexing import REBUILD_THRESHOLD
 from tests.ban_server import unused_port_url
 from tests.conftest import BACKENDS, make_app
 from tests.factories import service, structure
 
 # More services than the queue replays one by one after an import.
-MANY = transfer.REBUILD_THRESHOLD + 100
+MANY = REBUILD_THRESHOLD + 100
 
 
 def write_json(path, content) -> str:

@@ -83,9 +83,10 @@ def create_app(test_config: dict | None = None) -> Flask:
             event.listen(db.engine, "connect", _sqlite_pragmas)
         app.extensions["directory.search"] = create_indexes(app.config, db.engine)
 
-    from . import admin, api, auth, cli, health, privacy, web
+    from . import admin, api, auth, cli, health, privacy, security, web
 
     privacy.init_app(app)
+    security.init_app(app)
     auth.init_app(app)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(health.blueprint)

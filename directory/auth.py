@@ -1,10 +1,12 @@
 """The signed-in user of a request (Flask session), shared by pages and API."""
 
-from flask import Flask, abort, current_app, g, session
+from flask import Flask, abort, current_app, g, request, session
 from werkzeug.exceptions import Forbidden
 
 from .extensions import db
 from .models import User
+from .security import security_event
+from .services import accounts
 from .services.permissions import PermissionDenied, can_search
 
 
@@ -13,22 +15,34 @@ def current_user() -> User | None:
 
 
 def login_user(user: User) -> None:
-    """Start a fresh session (no fixation) for this user."""
+    """Start a fresh session (no fixation) for this user, of the account's generation."""
     session.clear()
     session["user_id"] = user.id
+    session["generation"] = user.session_generation
     session.permanent = True
     g.user = user
 
 
 def logout_user() -> None:
+    """End this session and every other one of the account (other browsers included)."""
+    user = current_user()
+    if user is not None:
+        accounts.sign_out(user, client_address())
     session.clear()
     g.user = None
 
 
+def client_address() -> str:
+    """The client's address (the proxy's X-Forwarded-For when DIRECTORY_PROXY_FIX is set)."""
+    return request.remote_addr or "-"
+
+
 def _load_user() -> None:
+    """The session's user, while the account is active and the session of its generation."""
     user_id = session.get("user_id")
     user = db.session.get(User, user_id) if user_id is not None else None
-    g.user = user if user and user.active else None
+    current = user is not None and session.get("generation") == user.session_generation
+    g.user = user if current and user.active else None
 
 
 def require_search_access() -> None:
@@ -39,6 +53,14 @@ def require_search_access() -> None:
 
 def _forbidden(_error: PermissionDenied):
     """A refused action is a 403, rendered by the blueprint's own handler (JSON or page)."""
+    user = current_user()
+    security_event(
+        "permission.refused",
+        email=user.email if user else None,
+        address=client_address(),
+        method=request.method,
+        path=request.path,
+    )
     return current_app.handle_http_exception(Forbidden())
 
 

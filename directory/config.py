@@ -31,7 +31,11 @@ def settings_from_environment(instance_path: str) -> dict:
         "PUBLIC_SEARCH": _flag(env.get("PUBLIC_SEARCH", "true")),
         "ARGON2_TIME_COST": int(env.get("ARGON2_TIME_COST", "3")),
         "ARGON2_MEMORY_KIB": int(env.get("ARGON2_MEMORY_KIB", "65536")),
-        "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(env.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5")),
+        # Failed sign-ins allowed per window to one account from one address (the owner on
+        # another address is never locked out), and to all accounts from one address.
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS": int(
+            env.get("LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS", "5")
+        ),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": int(env.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
         "LOGIN_WINDOW_SECONDS": int(env.get("LOGIN_WINDOW_SECONDS", "900")),
         "PASSWORD_RESET_SECONDS": int(env.get("PASSWORD_RESET_SECONDS", "3600")),

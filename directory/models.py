@@ -170,6 +170,9 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(String(20), default="reader")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Stored in each session at sign-in; bumped by a sign-out, a password change or reset,
+    # which so ends every earlier session of the account, in every browser.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     structures: Mapped[list[Structure]] = relationship(
         secondary="memberships", order_by="Structure.nom"
@@ -211,6 +214,9 @@ class LoginAttempt(db.Model):
 
 
 class PasswordResetToken(db.Model):
+    """A reset link, stored hashed; spent when used, or revoked by a newer link or a sign-in
+    (``used_at`` set either way)."""
+
     __tablename__ = "password_reset_tokens"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -44,8 +44,9 @@ def signed_in_user() -> User:
 
 
 def safe_next(target: str | None, prefix: str = "/admin") -> str | None:
-    """A local path under ``prefix`` to go back to, never another site (open redirect)."""
-    if not target:
+    """A local path under ``prefix`` to go back to, never another site (open redirect) nor
+    a header of our own (CR/LF): anything else is ignored."""
+    if not target or any(char.isspace() or not char.isprintable() for char in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not parts.path.startswith(prefix) or "\\" in target:

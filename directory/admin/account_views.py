@@ -1,4 +1,5 @@
-"""Signing in and out, and the forgotten-password path (one-time expiring link)."""
+"""Signing in and out, changing one's password, and the forgotten-password path (one-time
+expiring link)."""
 
 import logging
 import math
@@ -9,18 +10,15 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from marshmallow import ValidationError
 
-from ..auth import current_user, login_user, logout_user
+from ..auth import client_address, current_user, login_user, logout_user
 from ..schemas.messages import flatten_errors
+from ..security import security_event
 from ..services import accounts
 from ..services.mail import mail_configured, send_mail
 from . import blueprint
-from .access import safe_next
+from .access import safe_next, signed_in_user
 
 logger = logging.getLogger(__name__)
-
-
-def _client_address() -> str:
-    return request.remote_addr or "inconnue"
 
 
 def _retry_message(seconds: int) -> str:
@@ -50,13 +48,14 @@ def login():
     email = request.form.get("email", "").strip()
     password = request.form.get("password", "")
     try:
-        user = accounts.authenticate(email, password, _client_address())
+        user = accounts.authenticate(email, password, client_address())
     except accounts.LoginThrottled as throttled:
         headers = {"Retry-After": str(throttled.retry_after)}
         return _login_page(email, _retry_message(throttled.retry_after), 429, headers)
     except accounts.InvalidCredentials:
         return _login_page(email, _("Adresse électronique ou mot de passe incorrect."), 401)
     login_user(user)
+    security_event("login.succeeded", email=user.email, address=client_address())
     flash(_("Vous êtes connecté·e."), "success")
     return redirect(safe_next(request.form.get("next")) or url_for(".dashboard"))
 
@@ -68,6 +67,35 @@ def logout():
     return redirect(url_for(".login"))
 
 
+def _change_page(errors: dict | None = None, status: int = 200, headers=None):
+    page = render_template("admin/change_password.html", errors=errors or {})
+    return page, status, headers or {}
+
+
+@blueprint.route("/mot-de-passe", methods=["GET", "POST"])
+def change_password():
+    """A new password ends every other session of the account; this one goes on."""
+    user = signed_in_user()
+    if request.method == "GET":
+        return _change_page()
+    password = request.form.get("password", "")
+    if password != request.form.get("confirmation", ""):
+        return _change_page({"confirmation": [_("Les deux mots de passe diffèrent.")]}, 400)
+    try:
+        accounts.change_password(user, request.form.get("current", ""), password, client_address())
+    except accounts.LoginThrottled as throttled:
+        headers = {"Retry-After": str(throttled.retry_after)}
+        return _change_page({"current": [_retry_message(throttled.retry_after)]}, 429, headers)
+    except accounts.InvalidCredentials:
+        return _change_page({"current": [_("Mot de passe actuel incorrect.")]}, 400)
+    except ValidationError as error:
+        errors = flatten_errors(error.normalized_messages())
+        return _change_page({"password": errors.get("password", [])}, 400)
+    login_user(user)
+    flash(_("Mot de passe modifié : vos autres sessions sont fermées."), "success")
+    return redirect(url_for(".dashboard"))
+
+
 def _reset_link(token: str) -> str:
     return f"{current_app.config['BASE_URL']}/admin/reinitialiser/{token}"
 
@@ -75,7 +103,7 @@ def _reset_link(token: str) -> str:
 def _send_reset_link(email: str) -> None:
     """Mail a link when the account exists; failures are logged, never shown (the page
     must say the same thing whether the account exists or not)."""
-    token = accounts.start_password_reset(email, request.remote_addr or "-")
+    token = accounts.start_password_reset(email, client_address())
     if token is None:
         return
     minutes = current_app.config["PASSWORD_RESET_SECONDS"] // 60
@@ -131,7 +159,7 @@ def reset_password(token: str):
     if password != request.form.get("confirmation", ""):
         return _reset_page(token, {"confirmation": [_("Les deux mots de passe diffèrent.")]}, 400)
     try:
-        accounts.reset_password(token, password)
+        accounts.reset_password(token, password, client_address())
     except accounts.InvalidResetToken:
         return _invalid_reset_link()
     except ValidationError as error:

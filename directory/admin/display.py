@@ -12,6 +12,7 @@ from .. import referentials as ref
 from ..auth import current_user
 from ..models import Service, Structure
 from ..services.editing import review_due_on
+from ..services.permissions import can_create_structure
 from . import blueprint, forms
 from .access import may_moderate
 
@@ -124,4 +125,5 @@ def admin_helpers() -> dict:
         "today": date.today(),
         "admin_user": user,
         "can_moderate": bool(user) and may_moderate(user),
+        "can_create_structure": can_create_structure(user),
     }

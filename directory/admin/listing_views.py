@@ -12,7 +12,7 @@ from ..models import AuditEntry, Service, Structure
 from ..schemas.messages import flatten_errors
 from ..services import editing, geocoding
 from ..services.audit import history
-from ..services.permissions import require_admin
+from ..services.permissions import require_admin, require_structure_creator
 from . import blueprint, forms
 from .access import (
     editable_service,
@@ -185,6 +185,7 @@ def _structure_form(structure: Structure | None, state: FormState, status: int =
 @blueprint.route("/structures/nouvelle", methods=["GET", "POST"])
 def structure_create():
     user = signed_in_user()
+    require_structure_creator(user)  # before the form: never show one whose save is refused
     fields = _structure_fields()
     if request.method == "GET":
         return _structure_form(None, FormState(forms.new_structure_values(fields)))

@@ -1,35 +1,58 @@
 """Writes through the JSON API: the same service layer, permissions and locking as the forms.
 
-Authentication: the session of a signed-in browser, or HTTP Basic (e-mail, password) for
-scripts, throttled like the login form. Writes must send JSON, which a cross-site form
-cannot do, so the session cookie alone cannot be abused from another site.
+Authentication: HTTP Basic (e-mail, password) for scripts, throttled like the login form;
+else the session of a signed-in browser, whose every write (the body-less POSTs included)
+must carry the session's CSRF token in an ``X-CSRFToken`` header — the value of the
+``csrf_token`` field of any admin form — so the cookie alone cannot be abused from another
+site. Basic credentials are never sent by a browser on its own: those calls need no token.
 """
 
 from flask import abort, jsonify, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 
-from ..auth import current_user
-from ..extensions import db
+from ..auth import client_address, current_user
+from ..extensions import csrf, db
 from ..models import Service, Structure, User
 from ..schemas.api import ServiceWithStructureSchema, StructureWithServicesSchema
+from ..security import security_event
 from ..services import accounts, editing
 from . import blueprint
 
 
-def _client_address() -> str:
-    return request.remote_addr or "-"
+def _session_user() -> User:
+    """The signed-in browser's user, when the request carries the session's CSRF token."""
+    try:
+        csrf.protect()
+    except CSRFError:
+        security_event(
+            "csrf.refused",
+            email=current_user().email,
+            address=client_address(),
+            method=request.method,
+            path=request.path,
+        )
+        abort(
+            403,
+            _(
+                "Jeton CSRF absent ou invalide : une écriture authentifiée par la session "
+                "envoie le jeton de la session dans l'en-tête X-CSRFToken."
+            ),
+        )
+    return current_user()
 
 
 def api_user() -> User:
-    """The session's user, else HTTP Basic credentials; 401 when neither."""
-    if current_user() is not None:
-        return current_user()
+    """HTTP Basic credentials, else the session's user (with its CSRF token); 401 when
+    neither."""
     credentials = request.authorization
+    if credentials is None and current_user() is not None:
+        return _session_user()
     if credentials is None or credentials.type != "basic":
         abort(401, _("Authentification requise."))
     try:
         return accounts.authenticate(
-            credentials.username or "", credentials.password or "", _client_address()
+            credentials.username or "", credentials.password or "", client_address()
         )
     except accounts.LoginThrottled as error:
         abort(429, _("Trop d'échecs : réessayez dans %(s)s secondes.", s=error.retry_after))

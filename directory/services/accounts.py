@@ -1,4 +1,5 @@
-"""Accounts: argon2 password hashes, throttled logins, one-time password-reset links."""
+"""Accounts: argon2 password hashes, throttled logins, one-time password-reset links, and
+the session generation that ends every session of an account at once."""
 
 import hashlib
 import re
@@ -10,10 +11,11 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from flask import current_app
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
 from ..models import ROLES, LoginAttempt, PasswordResetToken, User, utcnow
+from ..security import security_event
 
 MIN_PASSWORD_LENGTH = 12
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -89,42 +91,46 @@ def _window_start() -> datetime:
     return utcnow() - _window()
 
 
-def _failures(column, value) -> tuple[int, datetime | None]:
-    query = select(func.count(), func.min(LoginAttempt.at)).where(
-        column == value, LoginAttempt.at >= _window_start()
-    )
-    count, oldest = db.session.execute(query).one()
-    return count, oldest
-
-
 def _retry_after(oldest: datetime) -> int:
     oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=utcnow().tzinfo)
-    window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    return max(1, int((oldest + window - utcnow()).total_seconds()))
+    return max(1, int((oldest + _window() - utcnow()).total_seconds()))
 
 
-def _check_limit(column, value: str, limit: int) -> None:
-    count, oldest = _failures(column, value)
+def _check_limit(limit: int, *conditions) -> None:
+    """Refuse when the failures matching ``conditions`` reached ``limit`` in the window."""
+    query = select(func.count(), func.min(LoginAttempt.at)).where(
+        LoginAttempt.at >= _window_start(), *conditions
+    )
+    count, oldest = db.session.execute(query).one()
     if count >= limit:
         raise LoginThrottled(_retry_after(oldest))
 
 
 def check_address(address: str) -> None:
     """Refuse a client address that failed too often (logins, reset requests)."""
-    _check_limit(
-        LoginAttempt.address, address, current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    )
+    limit = current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    _check_limit(limit, LoginAttempt.address == address)
 
 
 def check_throttle(email: str, address: str) -> None:
-    """Refuse to even try a password when this account or address failed too often."""
-    limit = current_app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-    _check_limit(LoginAttempt.email, normalise_email(email), limit)
+    """Refuse to even try a password when this account failed too often from this address,
+    or this address too often whatever the account. Failures from one address never lock
+    the account for the others: the owner signs in from her own while someone guesses."""
+    limit = current_app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"]
+    _check_limit(
+        limit, LoginAttempt.email == normalise_email(email), LoginAttempt.address == address
+    )
     check_address(address)
 
 
 def authenticate(email: str, password: str, address: str) -> User:
-    check_throttle(email, address)
+    """The active account with this password; a success forgets this address's failures on
+    the account and revokes its pending reset links (the owner remembered her password)."""
+    try:
+        check_throttle(email, address)
+    except LoginThrottled:
+        security_event("login.throttled", email=normalise_email(email), address=address)
+        raise
     user = find_user(email)
     try:
         hasher().verify(
@@ -135,12 +141,40 @@ def authenticate(email: str, password: str, address: str) -> User:
     except (VerifyMismatchError, InvalidHashError) as error:
         db.session.add(LoginAttempt(email=normalise_email(email), address=address))
         db.session.commit()
+        security_event("login.failed", email=normalise_email(email), address=address)
         raise InvalidCredentials from error
     if hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hasher().hash(password)
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == user.email))
+    db.session.execute(
+        delete(LoginAttempt).where(
+            LoginAttempt.email == user.email, LoginAttempt.address == address
+        )
+    )
+    _revoke_reset_links(user)
     db.session.commit()
     return user
+
+
+def end_sessions(user: User) -> None:
+    """End every session of the account, in every browser (the next request is signed out)."""
+    user.session_generation = (user.session_generation or 0) + 1
+
+
+def sign_out(user: User, address: str) -> None:
+    end_sessions(user)
+    db.session.commit()
+    security_event("logout", email=user.email, address=address)
+
+
+def change_password(user: User, current: str, new: str, address: str) -> None:
+    """Replace the password after checking the current one (throttled like a sign-in);
+    every session of the account ends: the caller signs the current browser in again."""
+    authenticate(user.email, current, address)
+    _check_password(new)
+    user.password_hash = hasher().hash(new)
+    end_sessions(user)
+    db.session.commit()
+    security_event("password.changed", email=user.email, address=address)
 
 
 def _token_hash(token: str) -> str:
@@ -155,23 +189,44 @@ def start_password_reset(email: str, address: str | None = None) -> str | None:
 
     Requested from the web (``address`` given), requests count against that address like
     failed logins, and an account gets at most a few links per window (no mail bombing).
+    A new link revokes the account's earlier ones.
     """
     if address is not None:
-        check_address(address)
+        try:
+            check_address(address)
+        except LoginThrottled:
+            security_event(
+                "password_reset.throttled", email=normalise_email(email), address=address
+            )
+            raise
         db.session.add(LoginAttempt(email=f"reset:{normalise_email(email)}", address=address))
         db.session.commit()
     user = find_user(email)
     if user is None or not user.active or _recent_links(user) >= MAX_RESET_LINKS_PER_WINDOW:
+        outcome = "unknown account" if user is None or not user.active else "too many links"
+        security_event(
+            "password_reset.refused", email=normalise_email(email), address=address, reason=outcome
+        )
         return None
     token = secrets.token_urlsafe(32)
     lifetime = timedelta(seconds=current_app.config["PASSWORD_RESET_SECONDS"])
+    _revoke_reset_links(user)
     db.session.add(
         PasswordResetToken(
             user_id=user.id, token_hash=_token_hash(token), expires_at=utcnow() + lifetime
         )
     )
     db.session.commit()
+    security_event("password_reset.requested", email=user.email, address=address)
     return token
+
+
+def _revoke_reset_links(user: User) -> None:
+    db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
 
 
 def _recent_links(user: User) -> int:
@@ -198,7 +253,7 @@ def _usable_token(token: str) -> PasswordResetToken:
 
 
 def reset_token_usable(token: str) -> bool:
-    """Whether a reset link can still be used (not spent, not expired)."""
+    """Whether a reset link can still be used (not spent, revoked or expired)."""
     try:
         _usable_token(token)
     except InvalidResetToken:
@@ -206,13 +261,20 @@ def reset_token_usable(token: str) -> bool:
     return True
 
 
-def reset_password(token: str, password: str) -> User:
-    """Set a new password with a valid token; the token and the account's failures are spent."""
-    row = _usable_token(token)
+def reset_password(token: str, password: str, address: str | None = None) -> User:
+    """Set a new password with a valid token: the token, the account's failures and every
+    session of the account end."""
+    try:
+        row = _usable_token(token)
+    except InvalidResetToken:
+        security_event("password_reset.invalid_link", address=address)
+        raise
     _check_password(password)
     user = db.session.get(User, row.user_id)
     user.password_hash = hasher().hash(password)
-    row.used_at = utcnow()
+    _revoke_reset_links(user)
+    end_sessions(user)
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == user.email))
     db.session.commit()
+    security_event("password_reset.completed", email=user.email, address=address)
     return user

@@ -14,8 +14,14 @@ from ..models import AuditEntry, Membership, Service, Structure, User
 from ..schemas.listings import ServiceSchema, StructureSchema
 from ..search.text import fold
 from .audit import apply_changes, entity_type, history
-from .indexing import commit_and_index
-from .permissions import PermissionDenied, is_admin, require_admin, require_structure_editor
+from .indexing import sync_outbox
+from .permissions import (
+    PermissionDenied,
+    is_admin,
+    require_admin,
+    require_structure_creator,
+    require_structure_editor,
+)
 
 # Fields only a coordinator (admin) may change.
 ADMIN_ONLY = {
@@ -43,12 +49,13 @@ def owning_structure_id(listing: Service | Structure) -> str:
 
 def _commit_and_index(listing: Service | Structure, expected_revision: int | None) -> None:
     try:
-        commit_and_index()
+        db.session.commit()
     except StaleDataError as error:
         db.session.rollback()
         db.session.refresh(listing)
         their_changes = history(entity_type(listing), listing.id, expected_revision or 0)
         raise EditConflict(listing, their_changes) from error
+    sync_outbox()
 
 
 def update_listing(
@@ -130,8 +137,7 @@ def mark_verified(user: User, listing: Service | Structure) -> None:
 
 def create_structure(user: User, data: dict) -> Structure:
     """An editor's new structure joins their memberships and waits for approval."""
-    if user.role not in ("admin", "editor"):
-        raise PermissionDenied
+    require_structure_creator(user)
     record = {
         **data,
         "source": data.get("source") or "paris-partenaires",

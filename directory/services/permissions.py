@@ -20,6 +20,11 @@ def can_edit_structure(user: User | None, structure_id: str) -> bool:
     )
 
 
+def can_create_structure(user: User | None) -> bool:
+    """Admins and editors create structures (an editor's waits for approval); readers not."""
+    return bool(user and user.active and user.role in ("admin", "editor"))
+
+
 def can_search(user: User | None, public_search: bool) -> bool:
     """Search is open to all when public; otherwise any signed-in account may search."""
     return public_search or bool(user and user.active)
@@ -32,4 +37,9 @@ def require_admin(user: User | None) -> None:
 
 def require_structure_editor(user: User | None, structure_id: str) -> None:
     if not can_edit_structure(user, structure_id):
+        raise PermissionDenied
+
+
+def require_structure_creator(user: User | None) -> None:
+    if not can_create_structure(user):
         raise PermissionDenied

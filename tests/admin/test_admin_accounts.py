@@ -1,16 +1,19 @@
 """Signing in and out, throttled guessing, the one-time expiring password-reset link."""
 
+import logging
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import update
 
 from directory.extensions import db
 from directory.models import LoginAttempt, PasswordResetToken, utcnow
+from directory.services.accounts import find_user
 from tests.conftest import free_port
 
 from .admin_sample import EDITOR_A, EDITOR_B, PASSWORD, READER
-from .pages import csrf_token, page_of, sign_in
+from .pages import csrf_token, page_of, sign_in, submit
 
 OTHER_ADDRESS = {"REMOTE_ADDR": "192.0.2.7"}
 
@@ -86,18 +89,18 @@ class TestThrottling:
         for _ in range(times):
             sign_in(client, email, "mauvais mot de passe", **environ)
 
-    def test_an_account_is_locked_after_repeated_failures_even_with_the_right_password(
-        self, directory
-    ):
+    def test_guesses_slow_the_guessing_address_not_the_owner_elsewhere(self, directory):
         client = directory.test_client()
-        self.fail(client, EDITOR_A, directory.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"])
+        self.fail(client, EDITOR_A, directory.config["LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"])
         response = sign_in(client, EDITOR_A)
         page = page_of(response, 429)
         assert "Trop de tentatives de connexion. Réessayez dans 15 minutes" in page.text
         assert 0 < int(response.headers["Retry-After"]) <= 900
-        # Another address does not help: the account itself is protected…
-        assert sign_in(directory.test_client(), EDITOR_A, **OTHER_ADDRESS).status_code == 429
-        # …and other accounts are not locked out by it.
+        # The owner, from her own address, is not locked out by someone guessing hers…
+        assert sign_in(directory.test_client(), EDITOR_A, **OTHER_ADDRESS).status_code == 302
+        # …and her sign-in does not give the guessing address its tries back.
+        assert sign_in(client, EDITOR_A).status_code == 429
+        # Other accounts from the guessing address are not locked out by it either.
         assert sign_in(client, EDITOR_B).status_code == 302
 
     def test_an_address_is_throttled_whichever_accounts_it_tries(self, directory):
@@ -108,9 +111,9 @@ class TestThrottling:
         assert sign_in(client, EDITOR_A).status_code == 429
         assert sign_in(directory.test_client(), EDITOR_A, **OTHER_ADDRESS).status_code == 302
 
-    def test_the_owner_gets_in_once_the_window_has_passed(self, directory):
+    def test_the_address_gets_in_once_the_window_has_passed(self, directory):
         client = directory.test_client()
-        self.fail(client, EDITOR_A, directory.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"])
+        self.fail(client, EDITOR_A, directory.config["LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"])
         assert sign_in(client, EDITOR_A).status_code == 429
         window = directory.config["LOGIN_WINDOW_SECONDS"]
         with directory.app_context():
@@ -121,7 +124,7 @@ class TestThrottling:
 
     def test_the_owner_gets_in_at_once_through_a_password_reset(self, directory):
         client = directory.test_client()
-        self.fail(client, EDITOR_A, directory.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"])
+        self.fail(client, EDITOR_A, directory.config["LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"])
         assert sign_in(client, EDITOR_A).status_code == 429
         path = reset_path(directory, EDITOR_A)
         assert choose_password(client, path, "un tout nouveau mot de passe").status_code == 302
@@ -234,3 +237,180 @@ class TestForgottenPassword:
         directory.config |= {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": free_port()}
         client = directory.test_client()
         assert self.ask(client, EDITOR_A) == self.ask(client, "personne@nulle.part")
+
+
+def session_cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def replayed(app, cookie: str):
+    """A new browser presenting a copied session cookie (what a thief would do)."""
+    client = app.test_client()
+    client.set_cookie("session", cookie, domain="localhost")
+    return client
+
+
+def signed_out(client) -> bool:
+    response = client.get("/admin/")
+    return response.status_code == 302 and response.location.startswith("/admin/connexion")
+
+
+class TestSessionsEnd:
+    def test_signing_out_ends_every_session_of_the_account(self, directory, signed_in):
+        here, elsewhere = signed_in(EDITOR_A), signed_in(EDITOR_A)
+        other_account = signed_in(EDITOR_B)
+        cookie = session_cookie(here)
+        here.post("/admin/deconnexion", data={"csrf_token": csrf_token(here, "/admin/")})
+        assert signed_out(replayed(directory, cookie))
+        assert signed_out(elsewhere)
+        assert not signed_out(other_account)
+        # Signing in again gives a session that works.
+        assert sign_in(here, EDITOR_A).status_code == 302 and not signed_out(here)
+
+    def test_a_password_reset_ends_every_session_of_the_account(self, directory, signed_in):
+        browser = signed_in(EDITOR_A)
+        cookie = session_cookie(browser)
+        path = reset_path(directory, EDITOR_A)
+        assert choose_password(directory.test_client(), path, "après un vol").status_code == 302
+        assert signed_out(browser) and signed_out(replayed(directory, cookie))
+
+    def test_a_deactivated_account_is_signed_out(self, directory, signed_in):
+        browser = signed_in(EDITOR_A)
+        with directory.app_context():
+            find_user(EDITOR_A).active = False
+            db.session.commit()
+        assert signed_out(browser)
+
+
+def change_password(client, current: str, new: str, confirmation: str | None = None):
+    data = {"current": current, "password": new, "confirmation": confirmation or new}
+    return submit(client, "/admin/mot-de-passe", "changer-mot-de-passe", data)
+
+
+class TestPasswordChange:
+    NEW = "un mot de passe tout neuf"
+
+    def test_it_keeps_this_session_and_ends_the_others(self, directory, signed_in):
+        here, elsewhere = signed_in(EDITOR_A), signed_in(EDITOR_A)
+        old_cookie = session_cookie(here)
+        response = change_password(here, PASSWORD, self.NEW)
+        assert response.status_code == 302 and response.location == "/admin/"
+        page = page_of(here.get("/admin/"))
+        assert "Mot de passe modifié : vos autres sessions sont fermées." in page.text
+        assert signed_out(elsewhere) and signed_out(replayed(directory, old_cookie))
+        fresh = directory.test_client()
+        assert sign_in(fresh, EDITOR_A).status_code == 401
+        assert sign_in(fresh, EDITOR_A, self.NEW).status_code == 302
+
+    def test_mistakes_are_explained_at_their_field_and_change_nothing(self, directory, signed_in):
+        client = signed_in(EDITOR_A)
+        wrong = page_of(change_password(client, "pas le bon", self.NEW), 400)
+        assert wrong.find(id="erreur-current").text == "Mot de passe actuel incorrect."
+        short = page_of(change_password(client, PASSWORD, "court"), 400)
+        assert short.find(id="erreur-password").text == "Au moins 12 caractères."
+        mistyped = page_of(change_password(client, PASSWORD, self.NEW, "un autre"), 400)
+        assert mistyped.find(id="erreur-confirmation").text == "Les deux mots de passe diffèrent."
+        assert not signed_out(client)
+        # The password did not change.
+        assert sign_in(directory.test_client(), EDITOR_A).status_code == 302
+
+    def test_the_form_is_reached_from_every_admin_page(self, signed_in):
+        page = page_of(signed_in(READER).get("/admin/"))
+        assert page.find("a", href="/admin/mot-de-passe").text == "Changer de mot de passe"
+
+    def test_anonymous_visitors_are_sent_to_sign_in(self, directory):
+        response = directory.test_client().get("/admin/mot-de-passe")
+        assert response.status_code == 302 and "/admin/connexion" in response.location
+
+
+class TestResetLinksRevoked:
+    def test_a_newer_link_revokes_the_older_one(self, directory):
+        client = directory.test_client()
+        older, newer = reset_path(directory, EDITOR_A), reset_path(directory, EDITOR_A)
+        assert "Ce lien ne fonctionne plus" in page_of(client.get(older), 400).text
+        assert page_of(choose_password(client, older, "par le vieux lien"), 400)
+        assert choose_password(client, newer, "par le nouveau lien").status_code == 302
+        assert "Ce lien ne fonctionne plus" in page_of(client.get(older), 400).text
+
+    def test_signing_in_revokes_pending_links(self, directory):
+        path = reset_path(directory, EDITOR_A)
+        client = directory.test_client()
+        assert sign_in(client, EDITOR_A).status_code == 302
+        assert page_of(choose_password(client, path, "par un lien oublié"), 400)
+        assert sign_in(directory.test_client(), EDITOR_A).status_code == 302
+
+
+HOSTILE_TARGETS = [
+    "/admin/\r\nSet-Cookie: pris=1",
+    "/admin/\nLocation: https://evil.example/",
+    "/admin/structures/asso-a\r",
+    "https://evil.example/admin",
+    "//evil.example/admin",
+    "/\\evil.example",
+    "http:/admin",
+    "/admin/\tx",
+]
+
+
+class TestNextTarget:
+    @pytest.mark.parametrize("target", HOSTILE_TARGETS)
+    def test_a_hostile_target_is_ignored_on_the_sign_in_form(self, directory, target):
+        client = directory.test_client()
+        page = page_of(client.get("/admin/connexion", query_string={"next": target}))
+        assert page.find_all("input", name="next") == []
+        data = {
+            "email": EDITOR_A,
+            "password": PASSWORD,
+            "csrf_token": csrf_token(client),
+            "next": target,
+        }
+        response = client.post("/admin/connexion", data=data)
+        assert response.status_code == 302 and response.location == "/admin/"
+        assert "pris" not in response.headers.get("Set-Cookie", "")
+
+    @pytest.mark.parametrize("target", HOSTILE_TARGETS)
+    def test_a_hostile_target_is_ignored_once_signed_in(self, signed_in, target):
+        response = signed_in(EDITOR_A).get("/admin/connexion", query_string={"next": target})
+        assert response.status_code == 302 and response.location == "/admin/"
+
+
+class TestSecurityLog:
+    """The operator greps `directory.security` lines; no secret is ever in them."""
+
+    def events(self, caplog) -> list[str]:
+        return [r.getMessage() for r in caplog.records if r.name == "directory.security"]
+
+    def test_every_account_event_is_a_line_without_secrets(self, directory, signed_in, caplog):
+        caplog.set_level(logging.INFO, logger="directory.security")
+        client = directory.test_client()
+        sign_in(client, EDITOR_A, "mauvais mot de passe secret")
+        sign_in(client, EDITOR_A)
+        change_password(client, PASSWORD, "mon nouveau secret à moi")
+        client.get("/admin/structures/asso-b")
+        token = csrf_token(client, "/admin/mot-de-passe-oublie")
+        client.post("/admin/mot-de-passe-oublie", data={"email": EDITOR_B, "csrf_token": token})
+        link = reset_path(directory, EDITOR_B)
+        choose_password(client, link, "le secret de B choisi")
+        client.post("/admin/deconnexion", data={"csrf_token": csrf_token(client, "/admin/")})
+        lines = self.events(caplog)
+        expected = [
+            f'login.failed email="{EDITOR_A}" address="127.0.0.1"',
+            f'login.succeeded email="{EDITOR_A}" address="127.0.0.1"',
+            f'password.changed email="{EDITOR_A}" address="127.0.0.1"',
+            f'permission.refused email="{EDITOR_A}" address="127.0.0.1" method="GET" '
+            'path="/admin/structures/asso-b"',
+            f'password_reset.requested email="{EDITOR_B}"',
+            f'password_reset.completed email="{EDITOR_B}" address="127.0.0.1"',
+            f'logout email="{EDITOR_A}" address="127.0.0.1"',
+        ]
+        for line in expected:
+            assert line in lines, (line, lines)
+        text = "\n".join(lines)
+        for secret in ("secret", PASSWORD, link.rsplit("/", 1)[1]):
+            assert secret not in text
+
+    def test_a_typed_line_break_cannot_forge_a_line(self, directory, caplog):
+        caplog.set_level(logging.INFO, logger="directory.security")
+        sign_in(directory.test_client(), "x@y.fr\nlogin.succeeded email=admin", "mauvais")
+        (line,) = self.events(caplog)
+        assert "\n" not in line and line.startswith('login.failed email="x@y.fr\\nlogin')

@@ -92,6 +92,17 @@ def test_a_reader_cannot_create_a_structure(directory, signed_in):
     assert client.get("/admin/structures/asso-a").status_code == 403
 
 
+def test_a_reader_is_not_shown_the_structure_form_nor_a_way_to_it(signed_in):
+    reader = signed_in(READER)
+    refused = page_of(reader.get("/admin/structures/nouvelle"), 403)
+    assert refused.find("h1").text == "Accès refusé"
+    assert refused.find_all("form", id="formulaire-structure") == []
+    dashboard = reader.get("/admin/").get_data(as_text=True)
+    assert "/admin/structures/nouvelle" not in dashboard
+    editor = page_of(signed_in(EDITOR_A).get("/admin/structures/nouvelle"))
+    assert editor.find_all("form", id="formulaire-structure")
+
+
 def test_an_admin_edits_every_structure(signed_in):
     client = signed_in(ADMIN)
     page = page_of(client.get("/admin/"))

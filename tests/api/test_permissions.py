@@ -1,6 +1,7 @@
 """The permission matrix of writes through the API: role × action × own / other structure.
 
-Every refused case answers 401/403 and changes nothing in the database.
+Every refused case answers 401/403 and changes nothing in the database. A signed-in browser's
+writes need the session's CSRF token in an X-CSRFToken header; HTTP Basic calls do not.
 """
 
 import base64
@@ -10,6 +11,7 @@ import pytest
 from directory.extensions import db
 from directory.models import AuditEntry, Membership, Service, Structure
 from directory.services.accounts import create_user, find_user
+from tests.admin.pages import csrf_token, sign_in
 from tests.factories import service, structure
 
 PASSWORD = "un mot de passe solide"
@@ -179,3 +181,35 @@ def test_writes_need_json(directory, client):
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 415
+
+
+def signed_in_browser(app, user: str):
+    """A browser signed in on the admin pages, with the session's CSRF token of their forms."""
+    browser = app.test_client()
+    assert sign_in(browser, f"{user}@exemple.fr", PASSWORD).status_code == 302
+    return browser, csrf_token(browser, "/admin/")
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_a_session_write_without_the_csrf_header_is_refused(directory, action):
+    """What a page of another site could make a signed-in browser send: the cookie alone."""
+    browser, _token = signed_in_browser(directory, "admin")
+    before = snapshot(directory)
+    response = act(browser, directory, action, "a", None)
+    assert response.status_code == 403
+    assert "X-CSRFToken" in response.get_json()["message"]
+    assert snapshot(directory) == before
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_a_session_write_with_the_csrf_header_goes_through(directory, action):
+    browser, token = signed_in_browser(directory, "admin")
+    browser.environ_base["HTTP_X_CSRFTOKEN"] = token
+    response = act(browser, directory, action, "a", None)
+    assert response.status_code in (200, 201), response.get_json()
+
+
+def test_a_forged_csrf_header_is_refused(directory):
+    browser, _token = signed_in_browser(directory, "editeur")
+    response = browser.post("/api/v1/services/svc-a/verify", headers={"X-CSRFToken": "forgé"})
+    assert response.status_code == 403

@@ -1,4 +1,5 @@
-"""Accounts: throttled logins per account and per address, one-time reset links."""
+"""Accounts: throttled logins per account and address and per address, one-time reset links
+revoked by newer ones and by a sign-in, session generations."""
 
 from datetime import timedelta
 
@@ -36,14 +37,15 @@ def test_login_with_the_right_password(app, owner):
         assert accounts.authenticate("EDITRICE@exemple.fr ", PASSWORD, "10.0.0.1").email == owner
 
 
-def test_account_is_throttled_after_five_failures_then_free_after_the_window(app, owner):
+def test_an_account_is_throttled_on_the_guessing_address_only_until_the_window_ends(app, owner):
     with app.app_context():
         fail(owner, times=5)
         with pytest.raises(accounts.LoginThrottled) as throttled:
-            accounts.authenticate(owner, PASSWORD, "10.0.0.2")
+            accounts.authenticate(owner, PASSWORD, "10.0.0.1")
         assert 0 < throttled.value.retry_after <= app.config["LOGIN_WINDOW_SECONDS"]
-        age_attempts(app.config["LOGIN_WINDOW_SECONDS"] + 1)
         assert accounts.authenticate(owner, PASSWORD, "10.0.0.2").email == owner
+        age_attempts(app.config["LOGIN_WINDOW_SECONDS"] + 1)
+        assert accounts.authenticate(owner, PASSWORD, "10.0.0.1").email == owner
 
 
 def test_an_address_is_throttled_across_accounts(app, owner):
@@ -103,3 +105,38 @@ def test_reset_requests_are_throttled_per_address_and_per_account(app, owner):
         with pytest.raises(accounts.LoginThrottled):
             accounts.start_password_reset(owner, "198.51.100.1")
         assert accounts.start_password_reset(owner) is None  # the account's quota still holds
+
+
+def test_a_newer_link_and_a_sign_in_revoke_earlier_links(app, owner):
+    with app.app_context():
+        older = accounts.start_password_reset(owner)
+        newer = accounts.start_password_reset(owner)
+        assert not accounts.reset_token_usable(older) and accounts.reset_token_usable(newer)
+        accounts.authenticate(owner, PASSWORD, "10.0.0.1")
+        assert not accounts.reset_token_usable(newer)
+        with pytest.raises(accounts.InvalidResetToken):
+            accounts.reset_password(newer, "un tout nouveau secret")
+
+
+def test_sign_out_password_change_and_reset_each_start_a_new_session_generation(app, owner):
+    with app.app_context():
+        user = accounts.find_user(owner)
+        generations = [user.session_generation]
+        accounts.sign_out(user, "10.0.0.1")
+        generations.append(user.session_generation)
+        accounts.change_password(user, PASSWORD, "un tout nouveau secret", "10.0.0.1")
+        generations.append(user.session_generation)
+        accounts.reset_password(accounts.start_password_reset(owner), "encore un autre secret")
+        generations.append(accounts.find_user(owner).session_generation)
+        assert generations == sorted(set(generations)) and len(generations) == 4
+
+
+def test_a_wrong_current_password_changes_nothing_and_counts_as_a_failure(app, owner):
+    with app.app_context():
+        user = accounts.find_user(owner)
+        generation = user.session_generation
+        with pytest.raises(accounts.InvalidCredentials):
+            accounts.change_password(user, "mauvais", "un tout nouveau secret", "10.0.0.1")
+        assert user.session_generation == generation
+        assert db.session.query(LoginAttempt).count() == 1
+        assert accounts.authenticate(owner, PASSWORD, "10.0.0.2").email == owner

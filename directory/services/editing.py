@@ -14,7 +14,7 @@ from ..models import AuditEntry, Membership, Service, Structure, User
 from ..schemas.listings import ServiceSchema, StructureSchema
 from ..search.text import fold
 from .audit import apply_changes, entity_type, history
-from .indexing import sync_outbox
+from .indexing import commit_and_index
 from .permissions import (
     PermissionDenied,
     is_admin,
@@ -49,13 +49,12 @@ def owning_structure_id(listing: Service | Structure) -> str:
 
 def _commit_and_index(listing: Service | Structure, expected_revision: int | None) -> None:
     try:
-        db.session.commit()
+        commit_and_index()
     except StaleDataError as error:
         db.session.rollback()
         db.session.refresh(listing)
         their_changes = history(entity_type(listing), listing.id, expected_revision or 0)
         raise EditConflict(listing, their_changes) from error
-    sync_outbox()
 
 
 def update_listing(

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from directory.cli import GUNICORN_CONFIG
+
 HEALTH_TIMEOUT = 60
 STOP_TIMEOUT = 30
 
@@ -123,11 +125,12 @@ def _vm_hwm_mb(pid: int) -> float:
 
 
 def gunicorn_command(bin_dir: Path, port: int, workers: int) -> list[str]:
+    """gunicorn as `directory serve` runs it (deploy/gunicorn.conf.py: sync workers, JSON
+    logs, metrics), on this port with this many workers."""
     return [
         str(bin_dir / "gunicorn"),
-        "directory:create_app()",
-        "--worker-class",
-        "sync",
+        "--config",
+        str(GUNICORN_CONFIG),
         "--workers",
         str(workers),
         "--bind",

@@ -83,8 +83,9 @@ def create_app(test_config: dict | None = None) -> Flask:
             event.listen(db.engine, "connect", _sqlite_pragmas)
         app.extensions["directory.search"] = create_indexes(app.config, db.engine)
 
-    from . import admin, api, auth, cli, health, privacy, security, web
+    from . import admin, api, auth, cli, health, observability, privacy, security, web
 
+    observability.init_app(app)
     privacy.init_app(app)
     security.init_app(app)
     auth.init_app(app)

@@ -1,5 +1,6 @@
-"""Command-line interface: ``directory init-db | seed | import | export | reindex | run``."""
+"""Command-line interface: ``directory init-db | seed | import | reindex | run | serve``…"""
 
+import os
 import sys
 from pathlib import Path
 
@@ -223,3 +224,14 @@ def _create_app() -> Flask:
 
 
 main = FlaskGroup(create_app=_create_app, help="Annuaire des partenaires (protocole parisien).")
+
+GUNICORN_CONFIG = Path(__file__).resolve().parent.parent / "deploy" / "gunicorn.conf.py"
+
+
+@main.command("serve", context_settings={"ignore_unknown_options": True}, add_help_option=False)
+@click.argument("gunicorn_options", nargs=-1, type=click.UNPROCESSED)
+def serve_command(gunicorn_options: tuple[str, ...]) -> None:
+    """Serve with gunicorn, the production server: deploy/gunicorn.conf.py, then
+    GUNICORN_OPTIONS (e.g. --bind 0.0.0.0:8000 --workers 3; --help lists them)."""
+    command = [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG)]
+    os.execv(sys.executable, [*command, *gunicorn_options])

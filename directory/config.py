@@ -53,6 +53,10 @@ def settings_from_environment(instance_path: str) -> dict:
         "MAIL_FROM": env.get("MAIL_FROM", "annuaire@localhost"),
         # Behind a reverse proxy: trust its X-Forwarded-For/-Proto (throttling by address).
         "PROXY_FIX": _flag(env.get("PROXY_FIX", "false")),
+        # Log lines as readable text (development) or one JSON object each (production).
+        "LOG_FORMAT": env.get("LOG_FORMAT", "text"),
+        # The bearer token of /metrics; without it, /metrics answers 404.
+        "METRICS_TOKEN": env.get("METRICS_TOKEN"),
         # Compressed answers (zstd, br or gzip, as the client accepts) for JSON only: a page
         # holds a CSRF token beside text the request chose, which compression would leak.
         "COMPRESS_MIMETYPES": ["application/json"],

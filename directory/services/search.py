@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from .. import observability
 from .. import referentials as ref
 from ..extensions import db
 from ..models import Service, Structure
@@ -120,6 +121,7 @@ def search_services(query: SearchQuery) -> SearchResult:
     clock = Stopwatch()
     page = search_backend().search(query)
     clock.lap("search")
+    observability.record_search(search_backend().name, page.degraded, clock.timings["search"])
     facets = label_facets(page.facets, query)
     clock.lap("facets")
     if page.took_ms is not None:

@@ -9,14 +9,12 @@ services whose current state it has not dumped yet. So an answer always shows th
 as it is, and a frequent service is dumped once.
 """
 
-import threading
-from collections import OrderedDict
-
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Service
+from ..recent import Recent
 from ..schemas.api import SearchServiceSchema
 
 # A dumped service weighs 3–5 KB in memory: at most about 20 MB per worker.
@@ -25,35 +23,7 @@ CAPACITY = 4096
 SERVICE = SearchServiceSchema()
 
 
-class RecentDumps:
-    """A bounded map of state keys to dumps; the least recently used leaves first. Shared
-    by the threads of a worker."""
-
-    def __init__(self, capacity: int = CAPACITY):
-        self.capacity = capacity
-        self._dumps: OrderedDict[tuple, dict] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._dumps)
-
-    def get(self, key: tuple) -> dict | None:
-        with self._lock:
-            dump = self._dumps.get(key)
-            if dump is not None:
-                self._dumps.move_to_end(key)
-            return dump
-
-    def put(self, key: tuple, dump: dict) -> dict:
-        with self._lock:
-            self._dumps[key] = dump
-            self._dumps.move_to_end(key)
-            while len(self._dumps) > self.capacity:
-                self._dumps.popitem(last=False)
-        return dump
-
-
-RECENT = RecentDumps()
+RECENT: Recent[dict] = Recent(CAPACITY)
 STATE = (Service.id, Service.version, Service.updated_at)
 
 

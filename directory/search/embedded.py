@@ -17,12 +17,17 @@ from pyroaring import BitMap
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 
+from ..recent import Recent
 from . import embedded_store as store
 from .bitmap_search import Orders, TextMatches, answer
 from .documents import SearchDocument
 from .query import SearchPage, SearchQuery
 from .snapshot import Snapshot
 from .text import TermGroup, parse_query
+
+# Text expressions whose matches, or scores, a snapshot keeps (a full scoring of 30,000
+# matches weighs about 2.5 MB).
+TEXTS_KEPT = 8
 
 
 def fts_expression(groups: list[TermGroup]) -> str:
@@ -88,7 +93,7 @@ class EmbeddedBackend:
                 snapshot = self._snapshot_at(connection)
                 if snapshot is None:
                     continue  # another thread holds a newer one: read again at its generation
-                text = self._text(connection, groups, query) if groups else None
+                text = self._text(connection, snapshot, groups, query) if groups else None
                 orders = Orders(snapshot, partial(store.read_order, connection))
                 return answer(snapshot, query, text, orders)
 
@@ -115,19 +120,32 @@ class EmbeddedBackend:
         return snapshot if snapshot.generation == state.generation else None
 
     @staticmethod
-    def _text(connection: Connection, groups: list[TermGroup], query: SearchQuery) -> TextMatches:
+    def _text(
+        connection: Connection, snapshot: Snapshot, groups: list[TermGroup], query: SearchQuery
+    ) -> TextMatches:
         """What FTS5 matches. FTS5 spends its time per document scored (bm25): with nothing
         but text to narrow the query, every match is scored at once; else only the
-        documents that pass the filters, when they are few."""
+        documents that pass the filters, when they are few. The matches and full scorings
+        of the latest expressions are kept with the snapshot: a frequent search, at this
+        generation of the index, is matched and scored once."""
         expression = fts_expression(groups)
+        recent = snapshot.derived("texts", lambda: Recent(TEXTS_KEPT))
+        scored, matched = ("scored", expression), ("matched", expression)
+        if (found := recent.get(scored)) is not None:
+            return found
         if query.effective_sort == "pertinence" and not _narrowed(query):
             scores = store.text_scores(connection, expression)
-            return TextMatches(BitMap(scores), lambda _docs: scores)
-        matches = store.text_matches(connection, expression)
+            return recent.put(scored, TextMatches(BitMap(scores), lambda _docs: scores))
+        matches = recent.get(matched)
+        if matches is None:
+            matches = recent.put(matched, store.text_matches(connection, expression))
 
         def scores_of(docs: BitMap) -> dict[int, float]:
-            among = docs if len(docs) < len(matches) // 2 else None
-            return store.text_scores(connection, expression, among)
+            if len(docs) < len(matches) // 2:
+                return store.text_scores(connection, expression, docs)
+            scores = store.text_scores(connection, expression)
+            recent.put(scored, TextMatches(matches, lambda _docs: scores))
+            return scores
 
         return TextMatches(matches, scores_of)
 

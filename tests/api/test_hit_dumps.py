@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from directory.api.hits import RecentDumps
 from directory.extensions import db
 from directory.models import Service
+from directory.recent import Recent
 from tests.factories import service, structure
 
 
@@ -80,7 +80,7 @@ def test_a_repeated_search_gives_the_same_answer(client):
 
 
 def test_the_least_recently_used_dump_leaves_first():
-    dumps = RecentDumps(capacity=2)
+    dumps = Recent(capacity=2)
     dumps.put(("a", 1), {"nom": "A"})
     dumps.put(("b", 1), {"nom": "B"})
     assert dumps.get(("a", 1)) == {"nom": "A"}

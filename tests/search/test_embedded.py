@@ -382,3 +382,18 @@ def test_a_second_process_sees_the_edits_of_the_first_and_back(tmp_path):
         there.rebuild([search_document("e"), search_document("f")])
         assert found(here.search(free)) == (["e", "f"], {"gratuit": 2})
         assert found(there.search(free)) == (["e", "f"], {"gratuit": 2})
+
+
+@pytest.mark.parametrize("filters", [{}, {"frais": ("gratuit",)}], ids=["text alone", "narrowed"])
+def test_a_text_search_kept_for_its_generation_sees_the_next_change(tmp_path, filters):
+    """The matches and scores of a frequent text are kept with the index snapshot: the next
+    change makes a new snapshot, whose answer counts the change."""
+    backend = new_backend(index_url(tmp_path))
+    backend.index([search_document("a", nom="Atelier tricot"), search_document("b", nom="Bureau")])
+    query = SearchQuery(q="tricot", sort="pertinence", terms=filters)
+    for _ in range(2):
+        assert [hit.service_id for hit in backend.search(query).hits] == ["a"]
+    backend.index(
+        [search_document("b", nom="Tricot du mardi"), search_document("a", nom="Atelier")]
+    )
+    assert [hit.service_id for hit in backend.search(query).hits] == ["b"]

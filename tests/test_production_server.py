@@ -24,7 +24,7 @@ from directory.extensions import db
 from directory.services.indexing import pending_count, search_backend
 
 from .ban_server import unused_port_url
-from .conftest import SEED, free_port
+from .conftest import SEED, database_config, free_port
 
 DIRECTORY = Path(sys.executable).parent / "directory"
 TOKEN = "metrics-test-token"
@@ -84,21 +84,51 @@ def sample(metrics: str, name: str, **labels: str) -> float:
     return 0.0
 
 
-def server_environment(database: Path, **settings: str) -> dict[str, str]:
-    """The machine's environment without any DIRECTORY_* setting, plus these."""
+# The application's settings that a server started apart receives from the environment.
+VARIABLES = {
+    "SQLALCHEMY_DATABASE_URI": "DIRECTORY_DATABASE_URL",
+    "EMBEDDED_INDEX_URL": "DIRECTORY_EMBEDDED_INDEX_URL",
+    "SEARCH_BACKEND": "DIRECTORY_SEARCH_BACKEND",
+    "ELASTICSEARCH_URL": "DIRECTORY_ELASTICSEARCH_URL",
+}
+
+
+def prepared_app(folder: Path, request, **settings) -> Flask:
+    """An application on a fresh database (SQLite, or PostgreSQL under --db postgresql) with
+    its tables and its embedded index, as `directory init-db` leaves them."""
+    app = create_app(database_config(folder / "db.sqlite3", request) | settings)
+    with app.app_context():
+        db.create_all()
+        indexes = search_backend()
+        (indexes.fallback or indexes.primary).create_schema()
+    request.addfinalizer(lambda: dispose_engine(app))
+    return app
+
+
+def dispose_engine(app: Flask) -> None:
+    with app.app_context():
+        db.engine.dispose()
+
+
+def server_environment(app: Flask, **variables: str) -> dict[str, str]:
+    """The machine's environment without any DIRECTORY_* setting, plus the application's
+    database and search settings, and these."""
     clean = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith("DIRECTORY_") and key != "PROMETHEUS_MULTIPROC_DIR"
     }
-    return clean | {
-        "DIRECTORY_DATABASE_URL": f"sqlite:///{database}",
-        "DIRECTORY_SECRET_KEY": "production-server-test",
-        "DIRECTORY_METRICS_TOKEN": TOKEN,
-        # No test reaches the Internet.
-        "DIRECTORY_BAN_URL": unused_port_url(),
-        **settings,
-    }
+    return (
+        clean
+        | {variable: app.config[key] for key, variable in VARIABLES.items()}
+        | {
+            "DIRECTORY_SECRET_KEY": "production-server-test",
+            "DIRECTORY_METRICS_TOKEN": TOKEN,
+            # No test reaches the Internet.
+            "DIRECTORY_BAN_URL": unused_port_url(),
+        }
+        | variables
+    )
 
 
 @contextmanager
@@ -143,41 +173,30 @@ def stale_metrics(folder: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def embedded_server(tmp_path_factory):
+def embedded_server(tmp_path_factory, request):
     """The default backend; the metrics folder holds files of an earlier run."""
     folder = tmp_path_factory.mktemp("embedded-server")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'db.sqlite3'}"})
-    with app.app_context():
-        db.create_all()
-        search_backend().create_schema()
-        db.engine.dispose()
+    app = prepared_app(folder, request)
     metrics = folder / "metrics"
     metrics.mkdir()
     stale_metrics(metrics)
-    env = server_environment(folder / "db.sqlite3", PROMETHEUS_MULTIPROC_DIR=str(metrics))
+    env = server_environment(app, PROMETHEUS_MULTIPROC_DIR=str(metrics))
     with serving(env, folder / "stderr.log") as server:
         yield server
 
 
 @pytest.fixture(scope="module")
-def unreachable_elasticsearch_server(tmp_path_factory):
+def unreachable_elasticsearch_server(tmp_path_factory, request):
     """Elasticsearch configured on a port where nothing listens: searches are answered by the
     embedded index (degraded); the sample data imported meanwhile waits in the outbox."""
     folder = tmp_path_factory.mktemp("degraded-server")
-    settings = {"SEARCH_BACKEND": "elasticsearch", "ELASTICSEARCH_URL": unused_port_url()}
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'db.sqlite3'}"} | settings)
-    with app.app_context():
-        db.create_all()
-        search_backend().fallback.create_schema()
+    app = prepared_app(
+        folder, request, SEARCH_BACKEND="elasticsearch", ELASTICSEARCH_URL=unused_port_url()
+    )
     paths = [str(SEED / "structures.json"), str(SEED / "services.json")]
     result = app.test_cli_runner().invoke(args=["import", *paths])
     assert result.exit_code == 0, result.output
-    with app.app_context():
-        db.engine.dispose()
-    env = server_environment(
-        folder / "db.sqlite3", **{f"DIRECTORY_{key}": value for key, value in settings.items()}
-    )
-    with serving(env, folder / "stderr.log") as server:
+    with serving(server_environment(app), folder / "stderr.log") as server:
         server.app = app
         yield server
 
@@ -292,7 +311,6 @@ def test_the_index_queue_length_is_read_at_scrape_time(unreachable_elasticsearch
     server = unreachable_elasticsearch_server
     with server.app.app_context():
         pending = pending_count()
-        db.engine.dispose()
     assert pending > 0
     assert sample(server.metrics(), "directory_index_queue_length") == pending
 

@@ -8,12 +8,13 @@ crosses.
 
 import heapq
 import math
-from collections.abc import Callable, Sequence
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pyroaring import BitMap
 
-from .geo import EARTH_MEAN_RADIUS_KM, distance_km
+from .geo import EARTH_MEAN_RADIUS_KM, distance_km, within_km
 
 CELL_DEGREES = 0.0025  # about 280 m by 180 m in Paris
 # Rounding slack (km) when a whole cell is taken or dropped: far below any real distance.
@@ -78,19 +79,23 @@ def _cells_between(low: float, high: float) -> range:
 
 
 class Grid:
-    """The cells of a snapshot, and the distance from a point to its documents."""
+    """The cells of a snapshot, and the points of its documents (by document number)."""
 
-    def __init__(self, cells: dict[str, BitMap], distance: Callable[[int, float, float], float]):
+    def __init__(self, cells: dict[str, BitMap], latitudes: array, longitudes: array):
         self.cells = [Cell.from_key(key, docs) for key, docs in cells.items()]
         self.located = BitMap().union(*cells.values())
-        self.distance = distance
+        self.latitudes = latitudes
+        self.longitudes = longitudes
+
+    def distance(self, doc: int, latitude: float, longitude: float) -> float:
+        return distance_km(self.latitudes[doc], self.longitudes[doc], latitude, longitude)
 
     def within(self, latitude: float, longitude: float, radius_km: float) -> BitMap:
         """The located documents at most ``radius_km`` from the point."""
         inside, crossing = self._reached(latitude, longitude, radius_km)
-        inside.update(
-            doc for doc in crossing if self.distance(doc, latitude, longitude) <= radius_km
-        )
+        near = within_km(latitude, longitude, radius_km)
+        latitudes, longitudes = self.latitudes, self.longitudes
+        inside.update(doc for doc in crossing if near(latitudes[doc], longitudes[doc]))
         return inside
 
     def nearest(

@@ -78,7 +78,9 @@ class Snapshot:
         return distance_km(own_latitude, self.longitudes[doc], latitude, longitude)
 
     def grid(self) -> Grid:
-        return self.derived("grid", lambda: Grid(self.postings.get(CELL, {}), self.distance_km))
+        return self.derived(
+            "grid", lambda: Grid(self.postings.get(CELL, {}), self.latitudes, self.longitudes)
+        )
 
     def derived(self, key, compute: Callable):
         """A value computed once for this generation (two threads may both compute it)."""

@@ -5,6 +5,7 @@ or in another one."""
 import multiprocessing
 import random
 import threading
+from array import array
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import replace
@@ -221,7 +222,8 @@ def test_the_grid_finds_what_measuring_every_point_finds(monkeypatch):
     def measure(doc: int, latitude: float, longitude: float) -> float:
         return distance_km(*points[doc], latitude, longitude)
 
-    located = grid.Grid(cells, measure)
+    latitudes, longitudes = (array("d", axis) for axis in zip(*points, strict=True))
+    located = grid.Grid(cells, latitudes, longitudes)
     everything = BitMap(range(len(points)))
     for _ in range(150):
         centre = (rng.uniform(48.78, 48.94), rng.uniform(2.20, 2.48))

@@ -38,8 +38,12 @@ REQUEST_ID_HEADER = "X-Request-Id"
 # What a proxy's request id may look like (nginx's $request_id: 32 hex digits; a UUID);
 # anything else is replaced, so that a client cannot write what it likes into the logs.
 VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
-# The route label of a request that matched no route (never its raw path).
+# The route label of a request that matched no route (never its raw path), and the method
+# label of a method the application does not know (a label per made-up method would let a
+# client grow the metrics without end).
 UNMATCHED = "<unmatched>"
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+OTHER_METHOD = "<other>"
 
 # Seconds: a search takes about a millisecond, a page or an import much longer.
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
@@ -159,7 +163,8 @@ def _finish_request(response: Response) -> Response:
     response.headers[REQUEST_ID_HEADER] = request_id()
     seconds = time.perf_counter() - g.get("request_started", time.perf_counter())
     route = request.url_rule.rule if request.url_rule else UNMATCHED
-    REQUEST_SECONDS.labels(request.method, route, str(response.status_code)).observe(seconds)
+    method = request.method if request.method in METHODS else OTHER_METHOD
+    REQUEST_SECONDS.labels(method, route, str(response.status_code)).observe(seconds)
     request_log.info(
         "%s %s %s %.1f ms",
         request.method,

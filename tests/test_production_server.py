@@ -42,9 +42,9 @@ class Server:
     # The application as the fixture built it (same database), to read what it holds.
     app: Flask | None = None
 
-    def get(self, path: str, headers: dict | None = None):
-        """(status, headers, body) of a GET, error statuses included."""
-        request = urllib.request.Request(self.url + path, headers=headers or {})
+    def fetch(self, path: str, headers: dict | None = None, method: str = "GET"):
+        """(status, headers, body) of a request, error statuses included."""
+        request = urllib.request.Request(self.url + path, headers=headers or {}, method=method)
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status, response.headers, response.read()
@@ -66,7 +66,7 @@ class Server:
         raise AssertionError(f"no request line for {request_id}:\n{self.log.read_text()}")
 
     def metrics(self) -> str:
-        status, _headers, body = self.get("/metrics", {"Authorization": f"Bearer {TOKEN}"})
+        status, _headers, body = self.fetch("/metrics", {"Authorization": f"Bearer {TOKEN}"})
         assert status == 200, body
         return body.decode()
 
@@ -157,7 +157,7 @@ def _wait_answering(server: Server, process: subprocess.Popen) -> None:
     while time.monotonic() < deadline:
         assert process.poll() is None, server.log.read_text()
         try:
-            server.get("/healthz")
+            server.fetch("/healthz")
             return
         except OSError:
             time.sleep(0.2)
@@ -202,14 +202,14 @@ def unreachable_elasticsearch_server(tmp_path_factory, request):
 
 
 def test_healthz_answers_and_the_server_header_names_no_version(embedded_server):
-    status, headers, body = embedded_server.get("/healthz")
+    status, headers, body = embedded_server.fetch("/healthz")
     assert status == 200
     assert json.loads(body)["status"] == "ok"
     assert headers["Server"] == "gunicorn"
 
 
 def test_a_request_logs_one_json_line_with_the_proxys_request_id(embedded_server):
-    status, headers, _body = embedded_server.get(
+    status, headers, _body = embedded_server.fetch(
         f"/orientation?{PROFILE}", {"X-Request-Id": "proxy-0123"}
     )
     assert status == 200
@@ -229,7 +229,7 @@ def test_a_request_logs_one_json_line_with_the_proxys_request_id(embedded_server
 
 
 def test_a_request_id_that_is_not_one_is_replaced(embedded_server):
-    _status, headers, _body = embedded_server.get("/healthz", {"X-Request-Id": "<script> x"})
+    _status, headers, _body = embedded_server.fetch("/healthz", {"X-Request-Id": "<script> x"})
     generated = headers["X-Request-Id"]
     assert re.fullmatch(r"[0-9a-f]{32}", generated)
     assert embedded_server.lines_of(generated)
@@ -237,12 +237,12 @@ def test_a_request_id_that_is_not_one_is_replaced(embedded_server):
 
 
 def test_metrics_need_the_bearer_token(embedded_server):
-    status, headers, _body = embedded_server.get("/metrics")
+    status, headers, _body = embedded_server.fetch("/metrics")
     assert status == 401
     assert headers["WWW-Authenticate"].startswith("Bearer")
-    wrong = embedded_server.get("/metrics", {"Authorization": "Bearer not-the-token"})
+    wrong = embedded_server.fetch("/metrics", {"Authorization": "Bearer not-the-token"})
     assert wrong[0] == 401
-    status, headers, body = embedded_server.get("/metrics", {"Authorization": f"Bearer {TOKEN}"})
+    status, headers, body = embedded_server.fetch("/metrics", {"Authorization": f"Bearer {TOKEN}"})
     assert status == 200
     assert headers["Content-Type"].startswith("text/plain")
     assert b"directory_http_request_duration_seconds" in body
@@ -272,7 +272,7 @@ def test_metrics_add_up_the_searches_of_every_worker(embedded_server):
     count = "directory_search_duration_seconds_count"
     before = sample(embedded_server.metrics(), count, backend="embedded")
     with one_worker_held(embedded_server, SEARCH):
-        assert embedded_server.get(SEARCH)[0] == 200
+        assert embedded_server.fetch(SEARCH)[0] == 200
     metrics = embedded_server.metrics()
     assert sample(metrics, count, backend="embedded") == before + 2
     assert sample(metrics, "directory_search_degraded_total", backend="elasticsearch") == 0
@@ -280,11 +280,15 @@ def test_metrics_add_up_the_searches_of_every_worker(embedded_server):
 
 
 def test_request_latency_is_labelled_by_route_rule_not_path(embedded_server):
-    assert embedded_server.get("/api/v1/services/no-such-service")[0] == 404
+    assert embedded_server.fetch("/api/v1/services/no-such-service")[0] == 404
+    assert embedded_server.fetch("/healthz", method="BREW")[0] == 405
     metrics = embedded_server.metrics()
+    count = "directory_http_request_duration_seconds_count"
     route = {"method": "GET", "route": "/api/v1/services/<service_id>", "status": "404"}
-    assert sample(metrics, "directory_http_request_duration_seconds_count", **route) >= 1
+    assert sample(metrics, count, **route) >= 1
     assert "no-such-service" not in metrics
+    assert sample(metrics, count, method="<other>", route="<unmatched>", status="405") >= 1
+    assert "BREW" not in metrics
 
 
 def test_a_degraded_search_is_counted_and_logged_with_its_request_id(
@@ -292,7 +296,7 @@ def test_a_degraded_search_is_counted_and_logged_with_its_request_id(
 ):
     server = unreachable_elasticsearch_server
     before = server.metrics()
-    status, headers, _body = server.get(SEARCH, {"X-Request-Id": "degraded-1"})
+    status, headers, _body = server.fetch(SEARCH, {"X-Request-Id": "degraded-1"})
     assert status == 200
     assert headers["X-Search-Degraded"] == "embedded"
     after = server.metrics()
@@ -318,7 +322,7 @@ def test_the_index_queue_length_is_read_at_scrape_time(unreachable_elasticsearch
 def test_healthz_says_degraded_while_the_embedded_index_answers(
     unreachable_elasticsearch_server,
 ):
-    status, _headers, body = unreachable_elasticsearch_server.get("/healthz")
+    status, _headers, body = unreachable_elasticsearch_server.fetch("/healthz")
     health = json.loads(body)
     assert status == 200
     assert health["status"] == "degraded"

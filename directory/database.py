@@ -4,6 +4,8 @@ import os
 from functools import cache
 
 import flask_migrate
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy import create_engine, inspect
@@ -29,18 +31,29 @@ def include_in_migrations(name: str | None, type_: str, _parent_names) -> bool:
     return type_ != "table" or name not in embedded_index_tables()
 
 
-def first_revision() -> str:
-    """The revision that creates the tables as ``db.create_all()`` made them before the
-    migrations existed."""
+def revisions() -> list[str]:
+    """Every revision, from the first to the newest."""
     config = current_app.extensions["migrate"].migrate.get_config()
-    (base,) = ScriptDirectory.from_config(config).get_bases()
-    return base
+    scripts = ScriptDirectory.from_config(config).walk_revisions()
+    return [script.revision for script in reversed(list(scripts))]
+
+
+def schema_differences() -> list:
+    """What `directory db migrate` would write: the models compared with the database."""
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_in_migrations}
+        )
+        return compare_metadata(context, db.metadata)
 
 
 def upgrade_to_head() -> None:
-    """Bring the database to the newest revision. A database made by ``db.create_all()``
-    before the migrations existed holds the first revision's tables: it is stamped so."""
+    """Bring the database to the newest revision. A database made by ``db.create_all()``,
+    without the migrations, is recorded first at the revision it matches: the newest when
+    it holds the tables of the models, otherwise the first (what create_all made before the
+    migrations existed)."""
     tables = set(inspect(db.engine).get_table_names())
     if "structures" in tables and "alembic_version" not in tables:
-        flask_migrate.stamp(revision=first_revision())
+        known = revisions()
+        flask_migrate.stamp(revision=known[0] if schema_differences() else known[-1])
     flask_migrate.upgrade()

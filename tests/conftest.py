@@ -16,7 +16,6 @@ import subprocess
 import uuid
 from pathlib import Path
 
-import flask_migrate
 import pytest
 from aiosmtpd.controller import Controller
 from elasticsearch import Elasticsearch
@@ -126,10 +125,9 @@ def make_app(database: Path, backend: str, request: pytest.FixtureRequest, es_ur
         }
     app = create_app(config)
     with app.app_context():
-        # The tables of the models, recorded as at the newest migration, as `directory
-        # init-db` would leave them (tests/test_migrations.py proves both are the same).
+        # The tables of the models: the newest migration builds the same ones
+        # (tests/test_migrations.py); `directory init-db` recognises them as such.
         db.create_all()
-        flask_migrate.stamp()
         search_backend().create_schema()
     if backend == "elasticsearch":
         client = search_backend_of(app).primary.client

@@ -5,14 +5,11 @@ from datetime import UTC, date, datetime
 
 import flask_migrate
 import pytest
-from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from flask import current_app
 from sqlalchemy import MetaData, inspect
 
 from directory import create_app
-from directory.database import embedded_index_tables, first_revision, include_in_migrations
+from directory.database import embedded_index_tables, revisions, schema_differences
 from directory.extensions import db
 from directory.models import AuditEntry, Service, Structure, User
 from tests.conftest import database_config
@@ -106,24 +103,6 @@ def bare_app(tmp_path, request):
         db.engine.dispose()
 
 
-def revisions_in_order() -> list[str]:
-    """Every revision, from the first to the head."""
-    config = current_app.extensions["migrate"].migrate.get_config()
-    return [
-        script.revision
-        for script in reversed(list(ScriptDirectory.from_config(config).walk_revisions()))
-    ]
-
-
-def schema_differences() -> list:
-    """What `directory db migrate` would write: the models against the database."""
-    with db.engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "include_name": include_in_migrations}
-        )
-        return compare_metadata(context, db.metadata)
-
-
 def in_utc(value):
     """SQLite gives back naive date-times (in UTC here), PostgreSQL aware ones."""
     if isinstance(value, datetime):
@@ -163,15 +142,13 @@ def test_init_db_builds_the_schema_of_the_models(bare_app):
         # The embedded index sits beside them on SQLite, and autogenerate leaves it alone.
         if db.engine.dialect.name == "sqlite":
             assert embedded_index_tables() < tables
-        with db.engine.connect() as connection:
-            current = MigrationContext.configure(connection).get_current_revision()
-        assert current == revisions_in_order()[-1]
+        assert current_revision() == revisions()[-1]
 
 
 def test_rows_written_at_the_first_revision_survive_every_upgrade(bare_app):
     with bare_app.app_context():
-        revisions = revisions_in_order()
-        flask_migrate.upgrade(revision=revisions[0])
+        steps = revisions()
+        flask_migrate.upgrade(revision=steps[0])
         tables = MetaData()
         tables.reflect(db.engine)
         assert set(FIRST_REVISION_ROWS) == set(tables.tables) - {"alembic_version"}
@@ -180,7 +157,7 @@ def test_rows_written_at_the_first_revision_survive_every_upgrade(bare_app):
                 if rows := FIRST_REVISION_ROWS.get(table.name):
                     connection.execute(table.insert(), rows)
         assert missing_rows(FIRST_REVISION_ROWS) == []
-        for revision in revisions[1:]:
+        for revision in steps[1:]:
             flask_migrate.upgrade(revision=revision)
             assert missing_rows(FIRST_REVISION_ROWS) == [], revision
         # At the head, the models read them.
@@ -193,10 +170,24 @@ def test_rows_written_at_the_first_revision_survive_every_upgrade(bare_app):
         assert db.session.get(AuditEntry, 1).new_value == ["ar", "prs"]
 
 
+def current_revision() -> str | None:
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def test_init_db_adopts_a_database_made_by_create_all_as_it_is(bare_app):
+    with bare_app.app_context():
+        db.create_all()
+    result = bare_app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    with bare_app.app_context():
+        assert current_revision() == revisions()[-1]
+
+
 def test_init_db_adopts_a_database_made_before_the_migrations(bare_app):
     """Such a database has the first revision's tables and no alembic_version table."""
     with bare_app.app_context():
-        flask_migrate.upgrade(revision=first_revision())
+        flask_migrate.upgrade(revision=revisions()[0])
         with db.engine.begin() as connection:
             connection.exec_driver_sql("DROP TABLE alembic_version")
             tables = MetaData()

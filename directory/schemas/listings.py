@@ -7,6 +7,7 @@
 import re
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import (
     Schema,
@@ -17,9 +18,11 @@ from marshmallow import (
     validates,
     validates_schema,
 )
+from sqlalchemy import String
 
 from .. import referentials as ref
 from ..hours import parse_error
+from ..models import Service, Structure
 from .messages import between, email, not_empty, one_of, pattern, text_length, url
 
 ID_PATTERN = r"^[A-Za-z0-9][\w.:\-]{0,199}$"
@@ -35,6 +38,15 @@ def _enum_list(choices, **kwargs) -> fields.List:
 
 def _optional_text(**kwargs) -> fields.String:
     return fields.String(allow_none=True, load_default=None, **kwargs)
+
+
+def _text_limits(model) -> dict[str, int]:
+    """The String(n) columns of ``model`` and their n."""
+    return {
+        name: column.type.length
+        for name, column in model.__table__.columns.items()
+        if isinstance(column.type, String) and column.type.length
+    }
 
 
 def _normalise_phone(value: str) -> str:
@@ -88,6 +100,18 @@ class ListingSchema(Schema):
             key: (value.strip() or None) if isinstance(value, str) else value
             for key, value in data.items()
         }
+
+    @validates_schema
+    def texts_fit_their_columns(self, data, **kwargs) -> None:
+        """A text longer than its String(n) column: refused here, as PostgreSQL would (SQLite
+        stores it whole)."""
+        errors = {
+            name: [_("%(max)s caractères au plus.", max=limit)]
+            for name, limit in _text_limits(self.model).items()
+            if len(data.get(name) or "") > limit
+        }
+        if errors:
+            raise ValidationError(errors)
 
     @validates("date_maj")
     def date_maj_in_past(self, value: date, **kwargs) -> None:
@@ -146,6 +170,7 @@ class ListingSchema(Schema):
 
 
 class StructureSchema(ListingSchema):
+    model = Structure
     description = _optional_text(validate=text_length(5, 10000))
     siret = _optional_text(validate=pattern(r"^\d{14}$", _l("SIRET à 14 chiffres attendu.")))
     site_web = url()
@@ -155,6 +180,7 @@ class StructureSchema(ListingSchema):
 
 
 class ServiceSchema(ListingSchema):
+    model = Service
     structure_id = fields.String(
         required=True, validate=pattern(ID_PATTERN, _l("Identifiant invalide."))
     )

@@ -46,6 +46,16 @@ def test_unknown_structure_and_duplicate_ids_are_reported(app, tmp_path):
     assert counts(app) == (0, 0)
 
 
+def test_a_text_longer_than_its_column_is_refused_by_name(app, tmp_path):
+    """SQLite would store it whole, PostgreSQL refuse it mid-import: the validation says so."""
+    long_contact = service("long", contact_nom_prenom="Dupont " * 30)
+    path = write(tmp_path / "data.json", [structure()], [long_contact])
+    result = app.test_cli_runner().invoke(args=["import", path])
+    assert result.exit_code == 1, result.output
+    assert "contact_nom_prenom : 200 caractères au plus." in result.output
+    assert counts(app) == (0, 0)
+
+
 def test_invalid_json_file_is_reported_by_name(app, tmp_path):
     broken = tmp_path / "casse.json"
     broken.write_text("{ pas du json")

@@ -47,6 +47,9 @@ def schema(app):
         ({"zone_eligibilite": ["Paris 11"]}, "zone_eligibilite.0", "COG"),
         ({"rqth_requise": "peut-être"}, "rqth_requise", "booléenne"),
         ({"couleur": "bleu"}, "couleur", "inconnu"),
+        # Longer than its column (String(200), String(500)): PostgreSQL would refuse it.
+        ({"contact_nom_prenom": "x" * 201}, "contact_nom_prenom", "200 caractères au plus"),
+        ({"lien_mobilisation": f"https://a.fr/{'b' * 490}"}, "lien_mobilisation", "500 caract"),
     ],
 )
 def test_each_bad_field_gets_a_french_message(schema, fields, field, fragment):

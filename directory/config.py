@@ -61,6 +61,13 @@ def settings_from_environment(instance_path: str) -> dict:
         # holds a CSRF token beside text the request chose, which compression would leak.
         "COMPRESS_MIMETYPES": ["application/json"],
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_MB", "16")) * 1024 * 1024,
+        # Caps on hostile input (400 or an import error past them): nesting of a JSON import
+        # file or API body, digits of a JSON number, characters of a CSV cell, and values of
+        # the filters of one search (the search page's links grow with their square).
+        "JSON_MAX_DEPTH": int(env.get("JSON_MAX_DEPTH", "20")),
+        "JSON_MAX_NUMBER_DIGITS": int(env.get("JSON_MAX_NUMBER_DIGITS", "15")),
+        "CSV_MAX_CELL_CHARS": int(env.get("CSV_MAX_CELL_CHARS", "20000")),
+        "SEARCH_MAX_FILTER_VALUES": int(env.get("SEARCH_MAX_FILTER_VALUES", "100")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag(env.get("SECURE_COOKIES", "true")),

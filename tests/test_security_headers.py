@@ -61,7 +61,7 @@ def test_every_answer_carries_the_security_headers(app, sample, client, path):
 
 
 def test_hsts_only_when_cookies_are_secure(app, client):
-    assert app.config["SESSION_COOKIE_SECURE"]
+    app.config["SESSION_COOKIE_SECURE"] = True
     assert client.get("/").headers["Strict-Transport-Security"] == "max-age=63072000"
     app.config["SESSION_COOKIE_SECURE"] = False
     assert "Strict-Transport-Security" not in client.get("/").headers

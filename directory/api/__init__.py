@@ -11,12 +11,14 @@ from .. import referentials as ref
 from ..auth import require_search_access
 from ..extensions import csrf
 from ..schemas.api import (
+    PageParamsSchema,
     ServiceWithStructureSchema,
     StructureListSchema,
     StructureWithServicesSchema,
 )
 from ..schemas.listings import ServiceSchema
 from ..schemas.messages import flatten_errors
+from ..schemas.query_string import load_query_string
 from ..schemas.search import parse_search_args
 from ..services import listings
 from ..services.search import Stopwatch, search_services
@@ -24,6 +26,7 @@ from .hits import dumped_services
 from .openapi import openapi_document
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+PAGE_PARAMS = PageParamsSchema()
 csrf.exempt(blueprint)
 
 
@@ -100,18 +103,7 @@ def structures():
 
 
 def _pagination() -> tuple[int, int]:
-    errors = {}
-    values = {}
-    for name, default, high in (("page", 1, 10_000), ("size", 50, 100)):
-        raw = request.args.get(name, str(default))
-        if not raw.isdigit() or not 1 <= int(raw) <= high:
-            errors[name] = [_("Entier entre 1 et %(high)s attendu.", high=high)]
-        else:
-            values[name] = int(raw)
-    unknown = set(request.args) - {"page", "size"}
-    errors |= {name: [_("Champ inconnu.")] for name in unknown}
-    if errors:
-        raise ValidationError(errors)
+    values = load_query_string(PAGE_PARAMS, request.args)
     return values["page"], values["size"]
 
 

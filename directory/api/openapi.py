@@ -44,7 +44,7 @@ COMPONENTS = {
 ERRORS = {
     "400": "Paramètres ou champs invalides (un message par champ)",
     "401": "Authentification requise",
-    "403": "Action non autorisée pour ce compte",
+    "403": "Action non autorisée pour ce compte, ou écriture par la session sans jeton CSRF",
     "404": "Introuvable",
     "415": "Corps JSON attendu",
     "409": "La fiche a changé depuis sa lecture : les modifications de l'autre personne",
@@ -73,7 +73,8 @@ def _operation(
             "content": {"application/json": {"schema": body}},
         }
     if secured:
-        operation["security"] = [{"session": []}, {"basic": []}]
+        # A signed-in browser's session, with its CSRF token; or HTTP Basic (scripts).
+        operation["security"] = [{"session": [], "csrf": []}, {"basic": []}]
     return operation
 
 
@@ -221,6 +222,9 @@ def openapi_document() -> dict:
     spec.components.security_scheme("basic", {"type": "http", "scheme": "basic"})
     spec.components.security_scheme(
         "session", {"type": "apiKey", "in": "cookie", "name": "session"}
+    )
+    spec.components.security_scheme(
+        "csrf", {"type": "apiKey", "in": "header", "name": "X-CSRFToken"}
     )
     for name, schema in COMPONENTS.items():
         spec.components.schema(name, schema=schema)

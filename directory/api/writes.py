@@ -10,11 +10,14 @@ site. Basic credentials are never sent by a browser on its own: those calls need
 from flask import abort, jsonify, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from marshmallow import ValidationError, fields, missing
 
 from ..auth import client_address, current_user
 from ..extensions import csrf, db
 from ..models import Service, Structure, User
 from ..schemas.api import ServiceWithStructureSchema, StructureWithServicesSchema
+from ..schemas.json_input import JsonRefused, load_json
+from ..schemas.messages import flatten_errors
 from ..security import security_event
 from ..services import accounts, editing
 from . import blueprint
@@ -61,17 +64,34 @@ def api_user() -> User:
 
 
 def _json_body() -> dict:
-    body = request.get_json(silent=True) if request.is_json else None
-    if not isinstance(body, dict):
+    """The request's JSON object, read under the caps of hostile input (json_input.py)."""
+    if not request.is_json:
         abort(415, _("Corps JSON (application/json) attendu."))
+    try:
+        body = load_json(request.get_data(cache=False))
+    except JsonRefused as error:
+        abort(400, str(error))
+    if not isinstance(body, dict):
+        abort(400, _("Objet JSON attendu (les champs de la fiche)."))
     return body
 
 
+# A whole number, not true or 1.0: "revision" is the version the client read.
+REVISION = fields.Integer(strict=True, required=True)
+
+
 def _expected_revision(body: dict) -> int:
-    revision = body.pop("revision", None)
-    if not isinstance(revision, int):
-        abort(400, _("« revision » (entier) est requis pour modifier une fiche."))
-    return revision
+    try:
+        return REVISION.deserialize(body.pop("revision", missing))
+    except ValidationError as error:
+        raise ValidationError({"revision": error.messages}) from error
+
+
+@blueprint.errorhandler(editing.IdTaken)
+def id_taken(error: editing.IdTaken):
+    """A creation that names the id of an existing listing: 409, the id named."""
+    message = _("Identifiant déjà utilisé : choisissez-en un autre ou omettez-le.")
+    return jsonify(message=message, errors=flatten_errors(error.messages)), 409
 
 
 def _conflict(error: editing.EditConflict):

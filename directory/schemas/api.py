@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields
 
 from .listings import ServiceSchema, StructureSchema
+from .messages import between
 
 REVISION_HELP = "Révision : à renvoyer avec une modification (verrouillage optimiste)"
 
@@ -17,6 +18,12 @@ class StructureWithServicesSchema(StructureSchema):
 class ServiceWithStructureSchema(ServiceSchema):
     revision = fields.Integer(dump_only=True, metadata={"description": REVISION_HELP})
     structure = fields.Nested(StructureSchema)
+
+
+# Creation bodies (POST): the server makes the id from the name when it is missing, and
+# sets the structure (from the path), the source and date_maj itself.
+NEW_STRUCTURE = StructureSchema(partial=("id", "source", "date_maj"))
+NEW_SERVICE = ServiceSchema(partial=("id", "structure_id", "source", "date_maj"))
 
 
 # What a search hit says of its structure; the rest is at /api/v1/structures/<id>.
@@ -38,6 +45,13 @@ class FacetValueSchema(Schema):
     value = fields.String(required=True)
     label = fields.String(required=True)
     count = fields.Integer(required=True)
+
+
+class PageParamsSchema(Schema):
+    """The query string of a list: which page, of how many items (nothing else)."""
+
+    page = fields.Integer(load_default=1, validate=between(1, 10_000))
+    size = fields.Integer(load_default=50, validate=between(1, 100))
 
 
 class PageSchema(Schema):

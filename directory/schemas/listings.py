@@ -57,6 +57,15 @@ def _normalise_phone(value: str) -> str:
     return compact
 
 
+class IdTaken(ValidationError):
+    """A new listing would take the id of an existing one (409 in the API)."""
+
+    def __init__(self, listing_id: str):
+        message = _("Identifiant « %(id)s » déjà utilisé par une autre fiche.", id=listing_id)
+        super().__init__({"id": [message]})
+        self.listing_id = listing_id
+
+
 class ListingSchema(Schema):
     """Fields common to structures and services."""
 
@@ -66,6 +75,7 @@ class ListingSchema(Schema):
             ID_PATTERN,
             _l("Identifiant invalide : lettres, chiffres, « - », « _ », « . » ou « : » attendus."),
         ),
+        metadata={"description": "Identifiant ; à la création, fait à partir du nom s'il manque"},
     )
     source = fields.String(required=True, validate=text_length(1, 100))
     nom = fields.String(required=True, validate=text_length(3, 150))

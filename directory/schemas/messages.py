@@ -44,11 +44,25 @@ def not_empty() -> validate.Length:
     return validate.Length(min=1, error=_l("Au moins une valeur attendue."))
 
 
+# Characters RFC 3986 never allows in a URI, whitespace and control characters included:
+# a link holding them is outside the API's declared format (and risky where it is shown).
+URL_CHARACTERS = r'\A[^\x00-\x20\x7f"<>\\^`{|}]*\Z'
+
+
 def url() -> fields.String:
     """An optional http(s) URL (fields.Url only accepts untranslated messages)."""
-    check = validate.URL(schemes={"http", "https"}, error=_l("Adresse web (URL) invalide."))
+    checks = [
+        validate.URL(schemes={"http", "https"}, error=_l("Adresse web (URL) invalide.")),
+        validate.Regexp(
+            URL_CHARACTERS,
+            error=_l(
+                "Adresse web (URL) invalide : espaces, guillemets, chevrons, accolades et "
+                "caractères \\ ^ ` | interdits (à encoder)."
+            ),
+        ),
+    ]
     return fields.String(
-        allow_none=True, load_default=None, validate=check, metadata={"format": "uri"}
+        allow_none=True, load_default=None, validate=checks, metadata={"format": "uri"}
     )
 
 

@@ -1,5 +1,7 @@
 """The search parameters of DESIGN.md §3: validated from a query string into a SearchQuery."""
 
+from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import (
     RAISE,
@@ -120,7 +122,32 @@ SearchParamsSchema = type(
 # One instance, built once: marshmallow copies every field at instantiation.
 SEARCH_PARAMS = SearchParamsSchema()
 
+# The filters that take several values: the registry's multi-select facets.
+MULTI_VALUED = tuple(name for name in TERM_FILTERS if name not in SINGLE_VALUED)
+
+
+def check_filter_value_count(args: MultiDict) -> None:
+    """At most SEARCH_MAX_FILTER_VALUES filter values in one search (the page's links grow
+    with their square); past it, a ValidationError names each filter given."""
+    cap = current_app.config["SEARCH_MAX_FILTER_VALUES"]
+    counts = {name: len(args.getlist(name)) for name in MULTI_VALUED if name in args}
+    if sum(counts.values()) > cap:
+        raise ValidationError(
+            {
+                name: [
+                    _(
+                        "%(count)s valeurs ; une recherche en prend %(max)s au plus, "
+                        "tous filtres confondus.",
+                        count=count,
+                        max=cap,
+                    )
+                ]
+                for name, count in counts.items()
+            }
+        )
+
 
 def parse_search_args(args: MultiDict) -> SearchQuery:
     """Validate query-string arguments; raises ValidationError naming each bad parameter."""
+    check_filter_value_count(args)
     return load_query_string(SEARCH_PARAMS, args)

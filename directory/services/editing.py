@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import referentials as ref
 from ..extensions import db
 from ..models import AuditEntry, Membership, Service, Structure, User
-from ..schemas.listings import ServiceSchema, StructureSchema
+from ..schemas.listings import IdTaken, ServiceSchema, StructureSchema
 from ..search.text import fold
 from .audit import apply_changes, entity_type, history
 from .indexing import commit_and_index
@@ -68,7 +68,7 @@ def update_listing(
     require_structure_editor(user, owning_structure_id(listing))
     kind = entity_type(listing)
     if not is_admin(user) and ADMIN_ONLY[kind] & {
-        k for k in data if data[k] != getattr(listing, k)
+        k for k in data if data[k] != getattr(listing, k, None)
     }:
         raise PermissionDenied
     if listing.revision != expected_revision:
@@ -94,6 +94,11 @@ def _new_id(structure_id: str, nom: str) -> str:
     return f"{structure_id}--{slug}-{secrets.token_hex(3)}"
 
 
+def _require_new_id(model, listing_id: str) -> None:
+    if db.session.get(model, listing_id) is not None:
+        raise IdTaken(listing_id)
+
+
 def create_service(user: User, structure_id: str, data: dict) -> Service:
     """A new service of the structure, as a draft unless said otherwise."""
     require_structure_editor(user, structure_id)
@@ -107,6 +112,7 @@ def create_service(user: User, structure_id: str, data: dict) -> Service:
     }
     record.setdefault("id", _new_id(structure_id, str(data.get("nom", "service"))))
     loaded = ServiceSchema().load(record)
+    _require_new_id(Service, loaded["id"])
     service = Service(id=loaded["id"])
     db.session.add(service)
     apply_changes(service, loaded, user)
@@ -146,6 +152,7 @@ def create_structure(user: User, data: dict) -> Structure:
     if not is_admin(user):
         record["signataire"] = False
     loaded = StructureSchema().load(record)
+    _require_new_id(Structure, loaded["id"])
     structure = Structure(id=loaded["id"], approuvee=is_admin(user))
     db.session.add(structure)
     apply_changes(structure, loaded, user)

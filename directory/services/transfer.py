@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Service, Structure, User
+from ..schemas.json_input import JsonRefused, checked_events, parse_problem
 from ..schemas.listings import ServiceSchema, StructureSchema
 from ..schemas.messages import flatten_errors
 from .audit import apply_changes
@@ -110,6 +111,11 @@ def _nothing(_count: int) -> None:
 class _NotRecords(Exception):
     """A file that is valid JSON but neither a list of records nor {structures, services}."""
 
+    def message(self) -> str:
+        if self.args:
+            return _("« %(key)s » : liste d'enregistrements attendue.", key=self.args[0])
+        return _("Liste d'enregistrements ou objet {structures, services} attendu.")
+
 
 def _classify(record: object) -> str:
     return "service" if isinstance(record, dict) and "structure_id" in record else "structure"
@@ -118,7 +124,7 @@ def _classify(record: object) -> str:
 def _shape(path: Path) -> str:
     """'list' or 'object' (with a structures or services key), read no further than needed."""
     with path.open("rb") as file:
-        for number, (prefix, event, value) in enumerate(ijson.parse(file)):
+        for number, (prefix, event, value) in enumerate(checked_events(file)):
             if number == 0 and event == "start_array":
                 return "list"
             if number == 0 and event != "start_map":
@@ -128,29 +134,28 @@ def _shape(path: Path) -> str:
     raise _NotRecords
 
 
+def _lists_only(events: Iterator) -> Iterator:
+    """The events of an object file; its structures and services must be lists (not null…)."""
+    key = None
+    for prefix, event, value in events:
+        if key is not None and event != "start_array":
+            raise _NotRecords(key)
+        key = value if event == "map_key" and not prefix and value in RECORD_LISTS else None
+        yield prefix, event, value
+
+
 def _file_records(path: Path) -> Iterator[RawRecord]:
     """The records of one file, streamed: a list's items, or the structures then the services
     of an object, numbered as they come (ints and floats parsed as json.loads does)."""
-    prefixes = ["item"] if _shape(path) == "list" else [f"{key}.item" for key in RECORD_LISTS]
+    shape = _shape(path)
+    prefixes = ["item"] if shape == "list" else [f"{key}.item" for key in RECORD_LISTS]
     number = 0
     for prefix in prefixes:
         with path.open("rb") as file:
-            for item in ijson.items(file, prefix, use_float=True):
+            events = checked_events(file)
+            for item in ijson.items(events if shape == "list" else _lists_only(events), prefix):
                 number += 1
                 yield RawRecord(f"{path.name}#{number}", _classify(item), item)
-
-
-def _parse_problem(error: ijson.JSONError) -> str:
-    """The parser's message on one line: what is wrong, and the text where it is."""
-    detail = error.args[0] if error.args else ""
-    if isinstance(detail, bytes):
-        detail = detail.decode("utf-8", "replace")
-    lines = [line.strip(" .") for line in str(detail).splitlines() if line.strip(" .")] or ["?"]
-    if len(lines) > 1 and not lines[1].startswith("(right here)"):
-        return _(
-            "JSON invalide : %(problem)s, près de « %(text)s »", problem=lines[0], text=lines[1]
-        )
-    return _("JSON invalide : %(problem)s", problem=lines[0])
 
 
 def _read(path: Path) -> Iterator[RawRecord | RecordError]:
@@ -161,9 +166,11 @@ def _read(path: Path) -> Iterator[RawRecord | RecordError]:
     except (OSError, UnicodeDecodeError) as error:
         message = str(error)
     except ijson.JSONError as error:
-        message = _parse_problem(error)
-    except _NotRecords:
-        message = _("Liste d'enregistrements ou objet {structures, services} attendu.")
+        message = parse_problem(error)
+    except JsonRefused as error:
+        message = str(error)
+    except _NotRecords as error:
+        message = error.message()
     yield RecordError(str(path), _("fichier"), path.name, "-", message)
 
 

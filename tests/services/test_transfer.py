@@ -47,14 +47,15 @@ def search_total(app, **params) -> int:
     return response.get_json()["total"]
 
 
-def test_the_files_read_as_json_loads_reads_them(tmp_path):
+def test_the_files_read_as_json_loads_reads_them(app, tmp_path):
     records = [
         structure("s", latitude=48.85, longitude=2, siret=None),
         service("a", "s", age_min=16, volume_horaire_hebdomadaire=1.5e1, nombre_semaines=-0),
     ]
     listed = write_json(tmp_path / "liste.json", records)
     both = write_json(tmp_path / "objet.json", {"services": records[1:], "structures": records[:1]})
-    read = list(transfer.JsonFiles([listed, both]))
+    with app.app_context():
+        read = list(transfer.JsonFiles([listed, both]))
     assert [raw.data for raw in read] == [*records, *records]
     types = [[type(value) for value in record.values()] for record in records]
     assert [[type(value) for value in raw.data.values()] for raw in read] == types + types

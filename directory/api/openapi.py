@@ -7,11 +7,14 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from .. import referentials as ref
 from ..schemas.api import (
+    NEW_SERVICE,
+    NEW_STRUCTURE,
     STRUCTURE_SUMMARY,
     ConflictSchema,
     ErrorSchema,
     FacetValueSchema,
     OrientationResponseSchema,
+    PageParamsSchema,
     ReferentialValueSchema,
     SearchItemSchema,
     SearchResponseSchema,
@@ -31,6 +34,8 @@ COMPONENTS = {
     "ServiceDetail": ServiceWithStructureSchema,
     "StructureDetail": StructureWithServicesSchema,
     "StructureSummary": StructureSchema(only=STRUCTURE_SUMMARY),
+    "NewService": NEW_SERVICE,
+    "NewStructure": NEW_STRUCTURE,
     "SearchService": SearchServiceSchema,
     "FacetValue": FacetValueSchema,
     "SearchItem": SearchItemSchema,
@@ -48,9 +53,12 @@ ERRORS = {
     "404": "Introuvable",
     "415": "Corps JSON attendu",
     "409": "La fiche a changé depuis sa lecture : les modifications de l'autre personne",
+    # A creation's 409 (an Error naming the id), unlike an edit's (a Conflict).
+    "409-id": "Identifiant déjà utilisé par une autre fiche",
     "429": "Trop d'échecs d'authentification : réessayer plus tard",
 }
 WRITE_ERRORS = ("400", "401", "403", "404", "415", "429")
+CREATE_ERRORS = (*WRITE_ERRORS, "409-id")
 EDIT_ERRORS = (*WRITE_ERRORS, "409")
 
 
@@ -64,7 +72,7 @@ def _operation(
     status, schema, description = ok
     responses = {status: _json(schema, description)}
     responses |= {
-        code: _json("Conflict" if code == "409" else "Error", ERRORS[code]) for code in errors
+        code[:3]: _json("Conflict" if code == "409" else "Error", ERRORS[code]) for code in errors
     }
     operation = {"summary": summary, "parameters": list(parameters), "responses": responses}
     if body is not None:
@@ -82,10 +90,7 @@ def _path_id(name: str) -> dict:
     return {"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
 
 
-PAGE_PARAMETERS = [
-    {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 1, "maximum": 10000}},
-    {"in": "query", "name": "size", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
-]
+PAGE_PARAMETERS = [{"in": "query", "schema": PageParamsSchema}]
 REFERENTIAL_NAME = {
     "in": "path",
     "name": "name",
@@ -145,8 +150,8 @@ def _read_paths() -> dict:
                 "Créer une structure (en attente d'approbation si éditeur)",
                 ("201", "StructureDetail", "La structure créée"),
                 (),
-                ("400", "401", "403", "415", "429"),
-                "Structure",
+                tuple(code for code in CREATE_ERRORS if code != "404"),
+                "NewStructure",
                 secured=True,
             ),
         },
@@ -189,8 +194,8 @@ def _write_paths() -> dict:
                 "Créer un service (brouillon par défaut)",
                 ("201", "ServiceDetail", "Le service créé"),
                 [_path_id("structure_id")],
-                WRITE_ERRORS,
-                "Service",
+                CREATE_ERRORS,
+                "NewService",
                 secured=True,
             )
         },

@@ -55,6 +55,16 @@ def normalise_email(address: str) -> str:
     return address.strip().lower()
 
 
+def _longest(column) -> int:
+    """The length of a String(n) column: PostgreSQL refuses a longer value."""
+    return column.property.columns[0].type.length
+
+
+def _failed_attempt(email: str, address: str) -> LoginAttempt:
+    """A failed attempt's row; a typed address longer than any account's is cut to fit."""
+    return LoginAttempt(email=email[: _longest(LoginAttempt.email)], address=address)
+
+
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
@@ -64,8 +74,10 @@ def _check_password(password: str) -> None:
 
 def create_user(email: str, password: str | None, role: str, nom: str = "") -> User:
     address = normalise_email(email)
-    if not EMAIL_PATTERN.fullmatch(address):
+    if not EMAIL_PATTERN.fullmatch(address) or len(address) > _longest(User.email):
         raise ValidationError({"email": [_("Adresse électronique invalide.")]})
+    if len(nom) > _longest(User.nom):
+        raise ValidationError({"nom": [_("%(max)s caractères au plus.", max=_longest(User.nom))]})
     if role not in ROLES:
         raise ValidationError({"role": [_("Rôle inconnu : %(role)s.", role=role)]})
     if db.session.scalar(select(User).where(User.email == address)):
@@ -139,7 +151,7 @@ def authenticate(email: str, password: str, address: str) -> User:
         if user is None or not user.active or not user.password_hash:
             raise VerifyMismatchError
     except (VerifyMismatchError, InvalidHashError) as error:
-        db.session.add(LoginAttempt(email=normalise_email(email), address=address))
+        db.session.add(_failed_attempt(normalise_email(email), address))
         db.session.commit()
         security_event("login.failed", email=normalise_email(email), address=address)
         raise InvalidCredentials from error
@@ -199,7 +211,7 @@ def start_password_reset(email: str, address: str | None = None) -> str | None:
                 "password_reset.throttled", email=normalise_email(email), address=address
             )
             raise
-        db.session.add(LoginAttempt(email=f"reset:{normalise_email(email)}", address=address))
+        db.session.add(_failed_attempt(f"reset:{normalise_email(email)}", address))
         db.session.commit()
     user = find_user(email)
     if user is None or not user.active or _recent_links(user) >= MAX_RESET_LINKS_PER_WINDOW:

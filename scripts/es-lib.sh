@@ -7,6 +7,9 @@
 #                     because the node runs as the non-root user $ES_USER, which cannot
 #                     traverse /root)
 #   ES_PORT           HTTP port on 127.0.0.1 (default 9200)
+#   ES_TRANSPORT_PORT transport (node-to-node) port or range on 127.0.0.1, e.g. 9300 or
+#                     9300-9399 (default: the 100 ports from ES_PORT + 100, so 9300-9399 for
+#                     9200; the node takes the first free one: a taken port does not stop it)
 #   ES_NODE_DIR       config, data, logs and pid file of the node on that port
 #                     (default: $ES_HOME_BASE/node-$ES_PORT)
 #   ES_USER           user the node runs as when the scripts run as root (default directory-es)
@@ -44,6 +47,15 @@ if ! [[ "$ES_PORT" =~ ^[0-9]+$ ]] || [ "$ES_PORT" -lt 1 ] || [ "$ES_PORT" -gt 65
   es_die "bad ES_PORT '$ES_PORT'"
 fi
 ES_URL="http://127.0.0.1:$ES_PORT"
+if [ -z "${ES_TRANSPORT_PORT:-}" ]; then
+  if [ "$ES_PORT" -le 65336 ]; then
+    ES_TRANSPORT_PORT="$((ES_PORT + 100))-$((ES_PORT + 199))"
+  else
+    ES_TRANSPORT_PORT="9300-9399"
+  fi
+fi
+[[ "$ES_TRANSPORT_PORT" =~ ^[0-9]{1,5}(-[0-9]{1,5})?$ ]] ||
+  es_die "bad ES_TRANSPORT_PORT '$ES_TRANSPORT_PORT' (a port or a range such as 9300-9399)"
 ES_NODE_DIR="${ES_NODE_DIR:-$ES_HOME_BASE/node-$ES_PORT}"
 ES_PID_FILE="$ES_NODE_DIR/elasticsearch.pid"
 ES_CLUSTER_NAME="directory-es"

@@ -3,6 +3,7 @@
 import pytest
 
 from directory.services.accounts import create_user
+from tests.admin.pages import sign_in
 
 
 @pytest.fixture
@@ -24,11 +25,9 @@ def test_unknown_api_address_answers_json(client):
 
 def test_a_reader_account_may_search(private_app):
     with private_app.app_context():
-        reader = create_user("auditrice@ofii.fr", "un mot de passe solide", "reader")
-        reader_id = reader.id
+        create_user("auditrice@ofii.fr", "un mot de passe solide", "reader")
     client = private_app.test_client()
-    with client.session_transaction() as session:
-        session["user_id"] = reader_id
+    assert sign_in(client, "auditrice@ofii.fr", "un mot de passe solide").status_code == 302
     assert client.get("/api/v1/search/services").status_code == 200
     assert client.get("/").status_code == 200
     assert client.get("/static/dsfr/dsfr.min.css").status_code in (200, 404)

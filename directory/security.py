@@ -28,12 +28,15 @@ PERMISSIONS_POLICY = ", ".join(
     )
 )
 HSTS_SECONDS = 2 * 365 * 24 * 3600
+# The longest value a security line shows (an e-mail address has at most 320 characters).
+LOGGED_VALUE_CHARS = 320
 
 
 def security_event(event: str, **fields) -> None:
-    """Log one security event; values are quoted, so a typed CR/LF cannot forge a line."""
+    """Log one security event; values are quoted, so a typed CR/LF cannot forge a line, and
+    cut, so a typed megabyte does not fill the log."""
     details = " ".join(
-        f"{name}={json.dumps(str(value), ensure_ascii=False)}"
+        f"{name}={json.dumps(str(value)[:LOGGED_VALUE_CHARS], ensure_ascii=False)}"
         for name, value in fields.items()
         if value is not None
     )

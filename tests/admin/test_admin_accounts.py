@@ -414,3 +414,9 @@ class TestSecurityLog:
         sign_in(directory.test_client(), "x@y.fr\nlogin.succeeded email=admin", "mauvais")
         (line,) = self.events(caplog)
         assert "\n" not in line and line.startswith('login.failed email="x@y.fr\\nlogin')
+
+    def test_a_typed_megabyte_is_cut(self, directory, caplog):
+        caplog.set_level(logging.INFO, logger="directory.security")
+        sign_in(directory.test_client(), "x" * 1_000_000, "mauvais")
+        (line,) = self.events(caplog)
+        assert len(line) < 400

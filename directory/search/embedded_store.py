@@ -95,6 +95,14 @@ def create_schema(connection: Connection) -> None:
         connection.exec_driver_sql(statement)
 
 
+def raise_generation(connection: Connection, at_least: int) -> None:
+    """Make the generation at least ``at_least``: after the database was restored from a
+    backup, the processes holding a newer snapshot must see the next write as newer still."""
+    connection.exec_driver_sql(
+        "UPDATE search_state SET generation = MAX(generation, ?)", (at_least,)
+    )
+
+
 def _next_generation(connection: Connection) -> int:
     """Bump the generation; the first write of a transaction, it also takes the write lock."""
     connection.exec_driver_sql("UPDATE search_state SET generation = generation + 1")

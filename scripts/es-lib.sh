@@ -12,6 +12,9 @@
 #                     9200; the node takes the first free one: a taken port does not stop it)
 #   ES_NODE_DIR       config, data, logs and pid file of the node on that port
 #                     (default: $ES_HOME_BASE/node-$ES_PORT)
+#   ES_CLUSTER_NAME   cluster name, and the prefix of the node's name (default directory-es)
+#   ES_SEED_HOSTS     for a node of a cluster: its members' transport addresses, comma-separated
+#   ES_INITIAL_MASTERS  and the names of the nodes that form it (see scripts/es-cluster-start)
 #   ES_USER           user the node runs as when the scripts run as root (default directory-es)
 #   ES_HEAP           JVM heap, -Xms and -Xmx (default 512m); ES_JAVA_OPTS is appended
 #   ES_JAVA_HOME      JDK to run the node with (default: the first suitable one found)
@@ -58,7 +61,11 @@ fi
   es_die "bad ES_TRANSPORT_PORT '$ES_TRANSPORT_PORT' (a port or a range such as 9300-9399)"
 ES_NODE_DIR="${ES_NODE_DIR:-$ES_HOME_BASE/node-$ES_PORT}"
 ES_PID_FILE="$ES_NODE_DIR/elasticsearch.pid"
-ES_CLUSTER_NAME="directory-es"
+ES_CLUSTER_NAME="${ES_CLUSTER_NAME:-directory-es}"
+# A node of a cluster (scripts/es-cluster-start): the transport addresses of its members and
+# the names of the master-eligible nodes that form it the first time. Empty: a single node.
+ES_SEED_HOSTS="${ES_SEED_HOSTS:-}"
+ES_INITIAL_MASTERS="${ES_INITIAL_MASTERS:-}"
 ES_USER="${ES_USER:-directory-es}"
 # Version of the node answering on $ES_URL (GET / is absent from the minimal distribution).
 ES_VERSION_PATH="/_nodes/_local?filter_path=nodes.*.version"

@@ -104,9 +104,12 @@ def database_config(path: Path, request: pytest.FixtureRequest) -> dict:
     }
 
 
-def make_app(database: Path, backend: str, request: pytest.FixtureRequest, es_url: str = ""):
+def make_app(
+    database: Path, backend: str, request: pytest.FixtureRequest, es_url: str = "", **settings
+):
     """An application with tables and an empty index; its ES indexes and database go at
-    teardown. ``database``: the SQLite file of its database or of its embedded index."""
+    teardown. ``database``: the SQLite file of its database or of its embedded index;
+    ``settings``: more of the application's settings."""
     config = {
         "TESTING": True,
         **database_config(database, request),
@@ -123,7 +126,7 @@ def make_app(database: Path, backend: str, request: pytest.FixtureRequest, es_ur
             "ELASTICSEARCH_URL": es_url or request.getfixturevalue("elasticsearch_url"),
             "ELASTICSEARCH_INDEX_PREFIX": f"test-{uuid.uuid4().hex[:10]}-",
         }
-    app = create_app(config)
+    app = create_app(config | settings)
     with app.app_context():
         # The tables of the models: the newest migration builds the same ones
         # (tests/test_migrations.py); `directory init-db` recognises them as such.

@@ -93,7 +93,9 @@ class OrjsonNdjsonSerializer(NdjsonSerializer):
 
 
 def elasticsearch_client(config: dict) -> Elasticsearch:
-    """A client for ``ELASTICSEARCH_URL``, with an API key or a user, and a CA if given."""
+    """A client for ``ELASTICSEARCH_URL`` (the URLs of a cluster's nodes, comma-separated:
+    a request a node cannot answer is tried on another), with an API key or a user, and a
+    CA if given."""
     options = {"request_timeout": 10, "retry_on_timeout": True, "max_retries": 2}
     # orjson reads and writes the JSON of every request several times faster.
     options["serializers"] = {
@@ -106,7 +108,8 @@ def elasticsearch_client(config: dict) -> Elasticsearch:
         options["basic_auth"] = (config["ELASTICSEARCH_USERNAME"], config["ELASTICSEARCH_PASSWORD"])
     if config.get("ELASTICSEARCH_CA_CERTS"):
         options["ca_certs"] = config["ELASTICSEARCH_CA_CERTS"]
-    return Elasticsearch(config["ELASTICSEARCH_URL"], **options)
+    nodes = [url.strip() for url in config["ELASTICSEARCH_URL"].split(",") if url.strip()]
+    return Elasticsearch(nodes, **options)
 
 
 def create_indexes(config: dict, database_engine: Engine) -> SearchIndexes:

@@ -1,12 +1,12 @@
-# The two commands of the README, `make run` and `make test`, and `make bench`. Everything else
-# is their parts.
+# The two commands of the README, `make run` and `make test`, and `make bench` and `make fuzz`.
+# Everything else is their parts.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test bench install install-test assets translations pdf-libs browser elasticsearch postgres lint seed
+.PHONY: run test bench fuzz install install-test assets translations pdf-libs browser elasticsearch postgres lint seed
 
 run: install assets translations pdf-libs seed  ## Install, load the sample data and serve on http://$(HOST):$(PORT)
 	DIRECTORY_SECURE_COOKIES=$${DIRECTORY_SECURE_COOKIES:-false} \
@@ -20,6 +20,10 @@ test: install-test assets translations pdf-libs browser elasticsearch postgres l
 
 bench: install elasticsearch  ## End-to-end benchmark over HTTP (gunicorn): writes docs/benchmarks.md
 	$(BIN)/python bench/run.py
+
+fuzz: install-test translations  ## Schemathesis against the production server, 1,000 cases per API operation
+	DIRECTORY_FUZZ_EXAMPLES=$${DIRECTORY_FUZZ_EXAMPLES:-1000} \
+		$(BIN)/python -m pytest -s tests/api/test_schemathesis.py -k production_server
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,7 +1,8 @@
 """Faults on a three-node Elasticsearch cluster (issue 9): a data node, then the elected
-master, killed (SIGKILL) during continuous searches and edits. Searches keep answering —
-from the cluster, or from the embedded index, flagged — and once the nodes are back and the
-queue synced, every edit is searchable with its last value, once.
+master, killed (SIGKILL) during continuous searches and edits, and a reindex run while the
+data node is down. Searches keep answering — from the cluster, or from the embedded index,
+flagged —, the reindex completes or fails leaving the live index as it was, and once the
+nodes are back and the queue synced, every edit is searchable with its last value, once.
 
 The cluster (scripts/es-cluster-start) runs in the SQLite run of the suite only: the faults
 are the search cluster's, the database plays no part in them.
@@ -118,6 +119,7 @@ def test_searches_and_edits_survive_a_killed_data_node_then_master(cluster, tmp_
                 counts["edits"] += 1
                 time.sleep(0.05)
 
+    elasticsearch = app.extensions["directory.search"].primary
     threads = [threading.Thread(target=searching), threading.Thread(target=editing)]
     for thread in threads:
         thread.start()
@@ -125,6 +127,12 @@ def test_searches_and_edits_survive_a_killed_data_node_then_master(cluster, tmp_
         time.sleep(BACK)
         data_node = next(url for url in urls if url != _master(urls))
         _kill(data_node)
+        reindex = app.test_cli_runner().invoke(args=["reindex"])
+        counts[
+            "reindex while a node is down: " + ("done" if reindex.exit_code == 0 else "failed")
+        ] += 1
+        if reindex.exit_code != 0:
+            assert len(elasticsearch.client.indices.get_alias(name=elasticsearch.alias)) == 1
         time.sleep(DOWN)
         _restart()
         time.sleep(BACK)
@@ -140,7 +148,6 @@ def test_searches_and_edits_survive_a_killed_data_node_then_master(cluster, tmp_
     _wait_green(urls)
     synced = app.test_cli_runner().invoke(args=["index", "sync"])
     assert synced.exit_code == 0, synced.output
-    elasticsearch = app.extensions["directory.search"].primary
     with app.app_context():
         versions = {s.id: s.version for s in db.session.scalars(select(Service))}
     found = elasticsearch.client.search(
@@ -161,7 +168,7 @@ def test_searches_and_edits_survive_a_killed_data_node_then_master(cluster, tmp_
         f"{len(last_names)} services edited, {searchable} searchable with their last value, "
         f"{len(lost)} lost; searches: {counts['searches answered by the cluster']} answered by "
         f"the cluster, {counts['searches degraded']} by the embedded index (flagged), "
-        f"{counts['searches failed']} failed"
+        f"{counts['searches failed']} failed; {sorted(k for k in counts if 'reindex' in k)}"
     )
     assert counts["edits"] > 50 and counts["searches answered by the cluster"] > 50
     assert counts["searches failed"] == 0

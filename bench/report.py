@@ -62,6 +62,8 @@ class Measurement:
     # A page of 20 services with every facet: bytes as is, and gzip-compressed.
     answer_bytes: tuple[int, int]
     minutes: float
+    # The sustained load: the most clients, for a minute (issue 9: no error, its p95).
+    soak: Run | None = None
 
 
 # -- the issue's targets -----------------------------------------------------------------
@@ -372,7 +374,14 @@ def load_section(measurements: list[Measurement]) -> str:
     for m in measurements:
         rows.append(_load_row(m, "1, 1er passage", m.cold, None))
         rows += [_load_row(m, str(clients), run, clients) for clients, run in m.runs.items()]
-    return "## Charge HTTP, de bout en bout\n\n" + table(header, rows)
+        if m.soak is not None:
+            label = f"{m.soak.clients}, soutenue {m.soak.seconds:.0f} s"
+            rows.append(_load_row(m, label, m.soak, None))
+    note = (
+        "La charge soutenue : le plus grand nombre de clients, sans arrêt pendant une minute "
+        "(`--soak`) ; l'issue 9 y demande zéro erreur."
+    )
+    return "## Charge HTTP, de bout en bout\n\n" + table(header, rows) + "\n\n" + note
 
 
 def _load_row(m: Measurement, clients_label: str, run: Run, clients: int | None) -> list[str]:

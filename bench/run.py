@@ -56,6 +56,9 @@ def parse_args() -> argparse.Namespace:
         "--rounds", type=int, default=5, help="passes over the query mix per load level"
     )
     parser.add_argument("--time-cap", type=float, default=120, help="seconds per load level")
+    parser.add_argument(
+        "--soak", type=float, default=60, help="seconds of sustained load, most clients (0: none)"
+    )
     # Two sync workers per core: one computes while the other waits on the index.
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--elasticsearch-url", default=DEFAULT_ES_URL)
@@ -148,6 +151,17 @@ def load_levels(server: Server, args: argparse.Namespace) -> tuple[Run, dict, di
     return cold, runs, cpu
 
 
+def sustained_load(server: Server, args: argparse.Namespace) -> Run | None:
+    """The most clients, without a pause, for ``--soak`` seconds."""
+    if not args.soak:
+        return None
+    clients = max(args.clients)
+    run = run_clients(server.port, request_paths(), clients, 10**9, args.soak)
+    rate = f"{run.throughput:.1f} req/s, {run.errors} error(s)"
+    print(f"  {clients} client(s) for {run.seconds:.0f} s: {rate}")
+    return run
+
+
 def answer_sizes(port: int) -> tuple[int, int]:
     """The bytes of a page of 20 services with every facet: as is, and gzip-compressed."""
     sizes = []
@@ -178,6 +192,7 @@ def measure(size: int, backend: str, data: Path, args: argparse.Namespace) -> Me
             with serve(BIN, env, log, args.workers) as server:
                 indexed = indexed_count(server.port)
                 cold, runs, cpu = load_levels(server, args)
+                soak = sustained_load(server, args)
                 answer = answer_sizes(server.port)
                 workers = server.worker_peaks_mb()
         finally:
@@ -196,6 +211,7 @@ def measure(size: int, backend: str, data: Path, args: argparse.Namespace) -> Me
         answer_bytes=answer,
         workers_mb=workers,
         minutes=(time.perf_counter() - started) / 60,
+        soak=soak,
     )
 
 

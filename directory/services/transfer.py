@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Service, Structure, User
-from ..schemas.json_input import JsonRefused, checked_events, parse_problem
+from ..schemas.json_input import CLOSING, OPENING, JsonRefused, checked_events, parse_problem
 from ..schemas.listings import ServiceSchema, StructureSchema
 from ..schemas.messages import flatten_errors
 from .audit import apply_changes
@@ -134,26 +134,35 @@ def _shape(path: Path) -> str:
     raise _NotRecords
 
 
-def _lists_only(events: Iterator) -> Iterator:
-    """The events of an object file; its structures and services must be lists (not null…)."""
-    key = None
+def _as_far_as_list(key: str, events: Iterator) -> Iterator:
+    """The events of an object file as far as the end of its top-level list `key` (all of
+    them when it has none: the caps are checked to the end); that value must be a list."""
+    depth = 0
+    at_key = False
     for prefix, event, value in events:
-        if key is not None and event != "start_array":
+        if at_key and event != "start_array":
             raise _NotRecords(key)
-        key = value if event == "map_key" and not prefix and value in RECORD_LISTS else None
         yield prefix, event, value
+        if event in OPENING:
+            depth += 1
+        elif event in CLOSING:
+            depth -= 1
+            if depth == 1 and prefix == key:
+                return
+        at_key = depth == 1 and event == "map_key" and value == key
 
 
 def _file_records(path: Path) -> Iterator[RawRecord]:
     """The records of one file, streamed: a list's items, or the structures then the services
     of an object, numbered as they come (ints and floats parsed as json.loads does)."""
-    shape = _shape(path)
-    prefixes = ["item"] if shape == "list" else [f"{key}.item" for key in RECORD_LISTS]
+    keys = [None] if _shape(path) == "list" else RECORD_LISTS
     number = 0
-    for prefix in prefixes:
+    for key in keys:
         with path.open("rb") as file:
             events = checked_events(file)
-            for item in ijson.items(events if shape == "list" else _lists_only(events), prefix):
+            if key is not None:
+                events = _as_far_as_list(key, events)
+            for item in ijson.items(events, "item" if key is None else f"{key}.item"):
                 number += 1
                 yield RawRecord(f"{path.name}#{number}", _classify(item), item)
 

@@ -14,7 +14,13 @@ from collections import Counter
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    ignored_auth,
+    negative_data_rejection,
+    positive_data_acceptance,
+    response_schema_conformance,
+)
 
 from directory import create_app
 from directory.extensions import db
@@ -47,13 +53,15 @@ def fill(app, folder) -> None:
         accounts.create_user(ADMIN, PASSWORD, "admin")
 
 
+# Checks left out. OpenAPI cannot say "lat needs lon" or "sort=distance needs a point": those
+# schema-valid requests rightly get a 400. Nor that texts are stripped before their length is
+# checked ("  x" is "x", "" is null): such schema-invalid bodies are rightly accepted. And
+# HEADERS always send the credentials that one check drops (refusals: test_permissions.py).
+LEFT_OUT = [positive_data_acceptance, negative_data_rejection, ignored_auth]
+
+
 def call(case) -> None:
-    # OpenAPI cannot say "lat needs lon" or "sort=distance needs a point": those schema-valid
-    # requests rightly get a 400, so that check is left out; so is the one that drops the
-    # credentials, which HEADERS always send (refusals: test_permissions.py).
-    case.call_and_validate(
-        headers=HEADERS, excluded_checks=[positive_data_acceptance, ignored_auth]
-    )
+    case.call_and_validate(headers=HEADERS, excluded_checks=LEFT_OUT)
 
 
 @pytest.fixture(scope="module")
@@ -112,5 +120,9 @@ live = schemathesis.pytest.from_fixture("live_schema")
     database=None,
 )
 def test_fuzzing_the_production_server_finds_no_server_error(case):
+    """No 5xx, and every answer's body as documented; the status codes themselves are not
+    checked here: gunicorn answers 414 past a 4 KB request line, before the application."""
     CASES[f"{case.operation.method.upper()} {case.operation.path}"] += 1
-    call(case)
+    case.call_and_validate(
+        headers=HEADERS, checks=[not_a_server_error, response_schema_conformance]
+    )

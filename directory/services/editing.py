@@ -5,6 +5,8 @@ import re
 import secrets
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -71,6 +73,8 @@ def update_listing(
         k for k in data if data[k] != getattr(listing, k, None)
     }:
         raise PermissionDenied
+    if data.get("id", listing.id) != listing.id:
+        raise ValidationError({"id": [_("L'identifiant d'une fiche ne se change pas.")]})
     if listing.revision != expected_revision:
         raise EditConflict(listing, history(kind, listing.id, expected_revision))
     schema = _schema(listing)

@@ -194,3 +194,22 @@ def test_the_cap_is_a_setting(directory, client):
     directory.config["SEARCH_MAX_FILTER_VALUES"] = 2
     assert client.get(SEARCH, query_string=[("structure", "a")] * 2).status_code == 200
     assert client.get(SEARCH, query_string=[("structure", "a")] * 3).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("url", "new_id"),
+    [
+        ("/api/v1/structures/a", "b"),  # a free id: services still point to "a"
+        ("/api/v1/services/svc-a", "svc-b"),
+    ],
+    ids=["structure", "service"],
+)
+def test_an_edit_cannot_change_the_id(directory, client, url, new_id):
+    with directory.app_context():
+        listing = db.session.get(Structure if "structures" in url else Service, url.rsplit("/")[-1])
+        revision = listing.revision
+    before = rows(directory)
+    response = client.patch(url, json={"revision": revision, "id": new_id}, headers=basic())
+    assert response.status_code == 400
+    assert list(response.get_json()["errors"]) == ["id"]
+    assert rows(directory) == before

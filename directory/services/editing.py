@@ -3,11 +3,14 @@ then the search index after the commit."""
 
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import referentials as ref
@@ -103,6 +106,19 @@ def _require_new_id(model, listing_id: str) -> None:
         raise IdTaken(listing_id)
 
 
+@contextmanager
+def _claiming_id(model, listing_id: str) -> Iterator[None]:
+    """Around the writing of a new listing: its id taken already, or taken by another
+    listing saved meanwhile (the check before is not atomic), is IdTaken, not a 500."""
+    _require_new_id(model, listing_id)
+    try:
+        yield
+    except IntegrityError as error:
+        db.session.rollback()
+        _require_new_id(model, listing_id)
+        raise error
+
+
 def create_service(user: User, structure_id: str, data: dict) -> Service:
     """A new service of the structure, as a draft unless said otherwise."""
     require_structure_editor(user, structure_id)
@@ -116,11 +132,11 @@ def create_service(user: User, structure_id: str, data: dict) -> Service:
     }
     record.setdefault("id", _new_id(structure_id, str(data.get("nom", "service"))))
     loaded = ServiceSchema().load(record)
-    _require_new_id(Service, loaded["id"])
-    service = Service(id=loaded["id"])
-    db.session.add(service)
-    apply_changes(service, loaded, user)
-    _commit_and_index(service, None)
+    with _claiming_id(Service, loaded["id"]):
+        service = Service(id=loaded["id"])
+        db.session.add(service)
+        apply_changes(service, loaded, user)
+        _commit_and_index(service, None)
     return service
 
 
@@ -156,14 +172,14 @@ def create_structure(user: User, data: dict) -> Structure:
     if not is_admin(user):
         record["signataire"] = False
     loaded = StructureSchema().load(record)
-    _require_new_id(Structure, loaded["id"])
-    structure = Structure(id=loaded["id"], approuvee=is_admin(user))
-    db.session.add(structure)
-    apply_changes(structure, loaded, user)
-    if not is_admin(user):
-        db.session.flush()
-        db.session.add(Membership(user_id=user.id, structure_id=structure.id))
-    _commit_and_index(structure, None)
+    with _claiming_id(Structure, loaded["id"]):
+        structure = Structure(id=loaded["id"], approuvee=is_admin(user))
+        db.session.add(structure)
+        apply_changes(structure, loaded, user)
+        if not is_admin(user):
+            db.session.flush()
+            db.session.add(Membership(user_id=user.id, structure_id=structure.id))
+        _commit_and_index(structure, None)
     return structure
 
 

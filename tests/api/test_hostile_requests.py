@@ -2,12 +2,15 @@
 the problem — never 500 — and changes nothing."""
 
 import base64
+from datetime import date
 
 import pytest
+from sqlalchemy.orm import Session
 
 from directory.extensions import db
 from directory.models import Membership, Service, Structure
 from directory.search.filters import FILTERS, SINGLE_VALUED, TERMS
+from directory.services import editing
 from directory.services.accounts import create_user
 from tests.factories import service, structure
 
@@ -213,3 +216,37 @@ def test_an_edit_cannot_change_the_id(directory, client, url, new_id):
     assert response.status_code == 400
     assert list(response.get_json()["errors"]) == ["id"]
     assert rows(directory) == before
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "model"),
+    [
+        ("/api/v1/structures", structure("b", nom="Nouvelle"), Structure),
+        ("/api/v1/structures/a/services", service("svc-b", "a", nom="Nouveau"), Service),
+    ],
+    ids=["structure", "service"],
+)
+def test_an_id_taken_between_the_check_and_the_save_is_a_conflict(
+    directory, client, monkeypatch, url, body, model
+):
+    """Two creations with the same id at once: the second to save gets the 409, not a 500."""
+    checked = editing._require_new_id
+
+    def checked_then_taken(checked_model, listing_id: str) -> None:
+        checked(checked_model, listing_id)
+        monkeypatch.setattr(editing, "_require_new_id", checked)
+        _saved_by_another_request(model, listing_id)
+
+    monkeypatch.setattr(editing, "_require_new_id", checked_then_taken)
+    response = client.post(url, json=body, headers=basic())
+    assert response.status_code == 409, response.get_data(as_text=True)
+    assert f"« {body['id']} »" in response.get_json()["errors"]["id"][0]
+
+
+def _saved_by_another_request(model, listing_id: str) -> None:
+    fields = {"id": listing_id, "source": "tests", "nom": "Arrivée avant", "date_maj": date.today()}
+    if model is Service:
+        fields["structure_id"] = "a"
+    with Session(db.engine) as other:
+        other.add(model(**fields))
+        other.commit()

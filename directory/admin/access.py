@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..auth import current_user
 from ..extensions import db
 from ..models import Service, Structure, User
+from ..services.listings import by_name
 from ..services.permissions import (
     PermissionDenied,
     can_edit_structure,
@@ -69,8 +70,8 @@ def editable_service(service_id: str) -> Service:
 
 def editable_structures(user: User) -> list[Structure]:
     """Every structure the person may edit (all of them for a coordinator)."""
-    structures = db.session.scalars(select(Structure).order_by(Structure.nom))
-    return [structure for structure in structures if can_edit_structure(user, structure.id)]
+    structures = db.session.scalars(select(Structure))
+    return by_name(s for s in structures if can_edit_structure(user, s.id))
 
 
 def may_moderate(user: User) -> bool:

@@ -1,10 +1,22 @@
 """Reading listings as the public sees them: published services of published structures."""
 
+from collections.abc import Iterable
+from typing import TypeVar
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Service, Structure
+from ..search.text import fold
+
+Listing = TypeVar("Listing", Service, Structure)
+
+
+def by_name(listings: Iterable[Listing]) -> list[Listing]:
+    """In the order of their names as a reader expects it, whatever the case and accents
+    ("Caisse" before "CIDJ", "École" among the E), the id apart equal names."""
+    return sorted(listings, key=lambda listing: (fold(listing.nom), listing.id))
 
 
 def visible_service(service_id: str) -> Service | None:
@@ -28,4 +40,4 @@ def published_structures(page: int, size: int) -> tuple[int, list[Structure]]:
 
 def signatories() -> list[Structure]:
     query = select(Structure).where(Structure.signataire, Structure.is_published)
-    return list(db.session.scalars(query.order_by(Structure.nom)))
+    return by_name(db.session.scalars(query))

@@ -30,7 +30,7 @@ def backup(destination: Path) -> None:
     if destination.exists():
         raise BackupError(_("%(path)s existe déjà : choisissez un autre nom.", path=destination))
     if _is_sqlite():
-        with db.engine.connect() as connection, _sqlite(destination) as target:
+        with db.engine.connect() as connection, sqlite3.connect(destination) as target:
             connection.connection.driver_connection.backup(target)
     else:
         _postgresql_tool("pg_dump", "--format=custom", "--no-owner", f"--file={destination}")
@@ -64,12 +64,8 @@ def _is_sqlite() -> bool:
     return db.engine.url.get_backend_name() == "sqlite"
 
 
-def _sqlite(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(path)
-
-
 def _restore_sqlite(source: Path) -> None:
-    with _sqlite(source) as backup_file:
+    with sqlite3.connect(source) as backup_file:
         _check_sqlite_backup(backup_file, source)
         generation = _index_generation()
         with db.engine.connect() as connection:
@@ -134,8 +130,7 @@ def _postgresql_tool(tool: str, *arguments: str) -> None:
     url = db.engine.url
     target = url.set(drivername="postgresql", password=None).render_as_string()
     environment = os.environ | ({"PGPASSWORD": url.password} if url.password else {})
-    option = "--dbname" if tool == "pg_restore" else ""
-    command = [tool, *arguments, f"{option}={target}" if option else target]
+    command = [tool, *arguments, f"--dbname={target}"]
     done = subprocess.run(command, capture_output=True, text=True, env=environment)
     if done.returncode != 0:
         raise BackupError(_("%(tool)s a échoué : %(error)s", tool=tool, error=done.stderr.strip()))

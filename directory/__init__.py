@@ -4,7 +4,7 @@ import os
 import secrets
 
 import orjson
-from flask import Flask, has_request_context, request
+from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -12,16 +12,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .config import settings_from_environment
 from .database import MIGRATIONS_DIR
 from .extensions import babel, compress, csrf, db, migrate
+from .i18n import select_locale
 from .search import create_indexes
-
-# Messages are written in French; a language joins this list with its translation catalog.
-SUPPORTED_LOCALES = ("fr",)
-
-
-def select_locale() -> str:
-    if not has_request_context():
-        return SUPPORTED_LOCALES[0]
-    return request.accept_languages.best_match(SUPPORTED_LOCALES, default=SUPPORTED_LOCALES[0])
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -83,9 +75,10 @@ def create_app(test_config: dict | None = None) -> Flask:
             event.listen(db.engine, "connect", _sqlite_pragmas)
         app.extensions["directory.search"] = create_indexes(app.config, db.engine)
 
-    from . import admin, api, auth, cli, health, observability, privacy, security, web
+    from . import admin, api, auth, cli, health, i18n, observability, privacy, security, web
 
     observability.init_app(app)
+    i18n.init_app(app)
     privacy.init_app(app)
     security.init_app(app)
     auth.init_app(app)

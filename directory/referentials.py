@@ -9,20 +9,40 @@ from babel import Locale
 from data_inclusion.schema import v1
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 
 def _from_enum(enum) -> dict[str, str]:
     return {member.value: member.label for member in enum}
 
 
-THEMATIQUES = _from_enum(v1.Thematique)
-CATEGORIES = _from_enum(v1.Categorie)
-PUBLICS = _from_enum(v1.Public)
-FRAIS = _from_enum(v1.Frais)
-MODES_ACCUEIL = _from_enum(v1.ModeAccueil)
-TYPES = _from_enum(v1.TypeService)
-MODES_MOBILISATION = _from_enum(v1.ModeMobilisation)
-MOBILISABLE_PAR = _from_enum(v1.PersonneMobilisatrice)
+# data·inclusion's labels, in French: the index's text is made of them. They are shown
+# translated; pybabel finds them through directory.i18n.extract_referentials.
+TRANSLATED_ENUMERATIONS = {
+    "thematiques": _from_enum(v1.Thematique),
+    "categories": _from_enum(v1.Categorie),
+    "publics": _from_enum(v1.Public),
+    "frais": _from_enum(v1.Frais),
+    "modes-accueil": _from_enum(v1.ModeAccueil),
+    "types": _from_enum(v1.TypeService),
+    "modes-mobilisation": _from_enum(v1.ModeMobilisation),
+    "mobilisable-par": _from_enum(v1.PersonneMobilisatrice),
+}
+
+
+def _translated(name: str) -> dict[str, LazyString]:
+    return {value: _l(label) for value, label in TRANSLATED_ENUMERATIONS[name].items()}
+
+
+THEMATIQUES = _translated("thematiques")
+CATEGORIES = _translated("categories")
+PUBLICS = _translated("publics")
+FRAIS = _translated("frais")
+MODES_ACCUEIL = _translated("modes-accueil")
+TYPES = _translated("types")
+MODES_MOBILISATION = _translated("modes-mobilisation")
+MOBILISABLE_PAR = _translated("mobilisable-par")
+# The networks' names are proper names: never translated.
 RESEAUX_PORTEURS = _from_enum(v1.ReseauPorteur)
 
 TOUS_PUBLICS = v1.Public.TOUS_PUBLICS.value

@@ -32,9 +32,14 @@ class SearchDocument:
 
 
 def _thematique_labels(thematiques: list[str] | None) -> str:
+    """In French, whichever language the request that changed the service was in."""
+    categories = ref.TRANSLATED_ENUMERATIONS["categories"]
     labels = []
     for slug in thematiques or []:
-        labels += [ref.CATEGORIES.get(ref.categorie_of(slug), ""), ref.THEMATIQUES.get(slug, "")]
+        labels += [
+            categories.get(ref.categorie_of(slug), ""),
+            ref.TRANSLATED_ENUMERATIONS["thematiques"].get(slug, ""),
+        ]
     return " ".join(dict.fromkeys(labels))
 
 

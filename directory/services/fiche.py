@@ -8,19 +8,17 @@ Nothing of her profile is printed on the sheet nor stored: it only chooses the S
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
-from pathlib import Path
 
 import segno
-from babel import Locale
 from flask import current_app, request, url_for
-from flask_babel import force_locale, format_date, get_babel, get_timezone
+from flask_babel import force_locale, format_date, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
-from .. import referentials as ref
+from .. import i18n
+from ..i18n import Language
 from ..models import Service, Structure
 from . import listings
 from .orientation import Profile, locate, spe_orientation
@@ -40,48 +38,10 @@ HOW_TO_GET_IN = {
 # -- the sheet's languages -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SheetLanguage:
-    """A language a sheet can be written in beside French: one per translation catalogue."""
-
-    code: str  # ISO 639, the value of the `lang` parameter
-    locale: str  # CLDR locale, the folder of its catalogue
-
-    @property
-    def rtl(self) -> bool:
-        return Locale.parse(self.locale).character_order == "right-to-left"
-
-    @property
-    def direction(self) -> str:
-        return "rtl" if self.rtl else "ltr"
-
-    @property
-    def name(self) -> str:
-        """Its name in French ("arabe")."""
-        return Locale.parse(self.locale).get_display_name("fr")
-
-    @property
-    def own_name(self) -> str:
-        """Its name in itself ("العربية")."""
-        return Locale.parse(self.locale).get_display_name()
-
-
-def sheet_languages() -> dict[str, SheetLanguage]:
-    """The sheet's languages besides French, by code: the catalogues present
-    (``<translations>/<locale>/LC_MESSAGES/messages.po``). Adding a catalogue adds a language."""
-    return _catalogue_languages(tuple(get_babel().translation_directories))
-
-
-@cache
-def _catalogue_languages(directories: tuple[str, ...]) -> dict[str, SheetLanguage]:
-    found = {}
-    for directory in directories:
-        for catalogue in sorted(Path(directory).glob("*/LC_MESSAGES/messages.po")):
-            locale = catalogue.parent.parent.name
-            code = ref.language_of_locale(locale)
-            if code != "fr":
-                found[code] = SheetLanguage(code, locale)
-    return found
+def sheet_languages() -> dict[str, Language]:
+    """The sheet's languages besides French, by code: the catalogues present. Adding a
+    catalogue adds a language."""
+    return i18n.translations()
 
 
 def sheet_language_names() -> dict[str, str]:
@@ -99,7 +59,7 @@ class Pair:
 
     fr: str | list[str]
     other: str | list[str] | None
-    language: SheetLanguage | None
+    language: Language | None
 
     @property
     def lang(self) -> str | None:
@@ -140,7 +100,7 @@ class Bilingual:
     ``bi.call(function, …)`` runs a function of the current locale in both languages.
     """
 
-    def __init__(self, language: SheetLanguage | None):
+    def __init__(self, language: Language | None):
         self.language = language
 
     def __call__(self, message: str | LazyString, **variables) -> Pair:
@@ -192,7 +152,7 @@ class SpeBlock:
 class Sheet:
     entries: list[Entry]
     spe: SpeBlock | None
-    language: SheetLanguage | None
+    language: Language | None
     day: date
 
     @property

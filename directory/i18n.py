@@ -5,11 +5,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 from babel import Locale
 from babel.messages.extract import extract_python
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_babel, get_locale
+from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 
 from . import referentials as ref
 
@@ -122,6 +125,7 @@ def _remember_choice(response):
 
 def init_app(app: Flask) -> None:
     app.after_request(_remember_choice)
+    app.context_processor(_page_language)
 
 
 # -- extraction ------------------------------------------------------------------------------
@@ -134,3 +138,27 @@ def extract_referentials(fileobj, keywords, comment_tags, options) -> Iterator[t
     for name, labels in ref.TRANSLATED_ENUMERATIONS.items():
         for label in labels.values():
             yield 0, "gettext", label, [f"data·inclusion: {name}"]
+
+
+# -- pages -----------------------------------------------------------------------------------
+
+
+def language_links() -> list[tuple[Language, str]]:
+    """Each language with the address of this very page in it (its other parameters kept)."""
+    links = []
+    for language in languages().values():
+        args = MultiDict(request.args)
+        args[PARAMETER] = language.code
+        links.append((language, f"{request.path}?{urlencode(list(args.items(multi=True)))}"))
+    return links
+
+
+def _page_language() -> dict:
+    language = current()
+    return {
+        "page_language": language.code,
+        "page_direction": language.direction,
+        "language_links": language_links,
+        # On the attributes of what partners wrote, in French whatever the page's language.
+        "partner_text": Markup(' lang="fr" dir="ltr"' if language.rtl else ' lang="fr"'),
+    }

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates
 from werkzeug.datastructures import MultiDict
 
+from .. import i18n
 from ..services import fiche
 from .listings import ID_PATTERN
 from .messages import one_of, pattern
@@ -27,7 +28,7 @@ class SheetSchema(ProfileSchema):
         ),
         error_messages={"required": _l("Cochez au moins un service pour préparer la fiche.")},
     )
-    lang = fields.String(load_default=None, validate=check_sheet_language)
+    langue_fiche = fields.String(load_default=None, validate=check_sheet_language)
     format = fields.String(load_default="html", validate=one_of(FORMATS))
 
     @validates("services")
@@ -43,10 +44,12 @@ class SheetSchema(ProfileSchema):
 
     @post_load
     def make(self, data, **kwargs):
+        # Unsaid, the sheet's second language is the one the pages are read in.
+        lang = data["langue_fiche"] if data["langue_fiche"] is not None else i18n.current().code
         return fiche.SheetRequest(
             profile=super().make(data, **kwargs),
             services=tuple(dict.fromkeys(data["services"])),
-            lang=None if data["lang"] in FRENCH_ONLY else data["lang"],
+            lang=None if lang in FRENCH_ONLY else lang,
             format=data["format"],
         )
 

@@ -23,7 +23,7 @@ from .messages import between, one_of, pattern, text_length
 from .query_string import check_languages, load_query_string
 
 MAX_FREINS = 8
-FRENCH_ONLY = ("", "fr")  # `lang` left empty or French: the sheet is in French only
+FRENCH_ONLY = ("", "fr")  # `langue_fiche` left empty or French: the sheet is in French only
 FIRST_PERMIT_YEAR = 1950
 PROFILE_FIELDS = tuple(Profile.__dataclass_fields__)
 
@@ -106,11 +106,11 @@ class OrientationPageSchema(ProfileSchema):
         fields.String(validate=pattern(ID_PATTERN, _l("Identifiant de service invalide."))),
         load_default=list,
     )
-    lang = fields.String(load_default=None, validate=check_sheet_language)
+    langue_fiche = fields.String(load_default=None, validate=check_sheet_language)
 
     @post_load
     def make(self, data, **kwargs):
-        return _profile(data), data["services"], data["lang"]
+        return _profile(data), data["services"], data["langue_fiche"]
 
 
 def parse_profile(args: MultiDict) -> Profile:

@@ -6,14 +6,18 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields
 from werkzeug.datastructures import MultiDict
 
+from .. import i18n
 from .. import referentials as ref
 
 
 def load_query_string(schema: Schema, args: MultiDict):
-    """Validate query-string arguments; raises ValidationError naming each bad parameter."""
+    """Validate query-string arguments; raises ValidationError naming each bad parameter.
+    `?lang=` is left out: it chooses the language of every answer (directory/i18n.py)."""
     lists = {name for name, f in schema.fields.items() if isinstance(f, fields.List)}
     data, errors = {}, {}
     for name in args:
+        if name == i18n.PARAMETER:
+            continue
         values = args.getlist(name)
         if name in lists:
             data[name] = values

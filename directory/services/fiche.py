@@ -107,7 +107,9 @@ class Bilingual:
         return self.call(_translate, message, variables)
 
     def call(self, function: Callable, *args) -> Pair:
-        french = function(*args)
+        # The sheet is French first, whatever the language the auditor's pages are in.
+        with force_locale(i18n.SOURCE):
+            french = function(*args)
         if self.language is None:
             return Pair(french, None, None)
         with force_locale(self.language.locale):

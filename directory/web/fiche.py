@@ -22,7 +22,7 @@ from .orientation import PROFILE_TITLES
 logger = logging.getLogger(__name__)
 
 ORIENTATION_PATH = "/orientation"
-SHEET_ONLY = ("services", "lang", "format")  # parameters of the sheet, not of the profile
+SHEET_ONLY = ("services", "langue_fiche", "format")  # parameters of the sheet, not of the profile
 FORM_ONLY = ("csrf_token", "courriel")  # fields of the e-mail form, not of the sheet
 PARAMETER_TITLES = {
     **PROFILE_TITLES,

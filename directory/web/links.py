@@ -6,13 +6,19 @@ from urllib.parse import urlencode
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
+from .. import i18n
 from ..search.filters import SINGLE_VALUED, TERM_FILTERS
 from ..search.query import DEFAULT_SIZE, SearchQuery
 
 
 def filled_args(args: MultiDict) -> MultiDict:
-    """The query-string arguments without the empty values an HTML form sends (`?q=&age=`)."""
-    return MultiDict([(name, value) for name, value in args.items(multi=True) if value.strip()])
+    """The query-string arguments without the empty values an HTML form sends (`?q=&age=`),
+    nor the interface's language (`?lang=`, every page's)."""
+    return MultiDict(
+        (name, value)
+        for name, value in args.items(multi=True)
+        if value.strip() and name != i18n.PARAMETER
+    )
 
 
 def _number(value: float) -> str:

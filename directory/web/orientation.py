@@ -31,7 +31,7 @@ PROFILE_TITLES = {
     "rayon_km": _l("Distance maximale"),
     "freins": _l("Freins à lever"),
     "services": _l("Services cochés"),
-    "lang": _l("Langue de la fiche"),
+    "langue_fiche": _l("Langue de la fiche"),
     "_schema": _l("Profil"),
 }
 RADIUS_CHOICES = (1, 2, 5, 10, 20)

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -213,8 +213,3 @@ def long_date(value: date | None) -> str:
 @blueprint.app_template_filter("number")
 def number(value: float | int) -> str:
     return format_decimal(value)
-
-
-@blueprint.app_context_processor
-def page_language() -> dict:
-    return {"page_language": str(get_locale() or "fr")}

@@ -14,6 +14,7 @@ from babel.messages.pofile import read_po
 from PIL import Image
 from werkzeug.datastructures import MultiDict
 
+from directory import i18n
 from directory import referentials as ref
 from directory.services import fiche
 from directory.services.mail import send_mail
@@ -122,7 +123,7 @@ def test_the_qr_code_leads_to_the_public_page_printed_beside_it(client, sample):
 
 
 def test_partner_texts_stay_in_french_and_say_so_in_her_language(client, sample):
-    fle = place(page(client, FLE, lang="en"), FLE_NAME)
+    fle = place(page(client, FLE, langue_fiche="en"), FLE_NAME)
     conditions = fle.find("span", lang="fr", text="Avoir plus de 18 ans.")
     note = conditions.parent.find("small", class_="tr-note")
     assert note.find("span", lang="en").text == "text in French"
@@ -195,7 +196,7 @@ def test_an_address_the_ban_does_not_know_is_refused(client, sample, ban):
 
 
 def test_english_beside_french(client, sample):
-    document = page(client, FLE, lang="en", age=28)
+    document = page(client, FLE, langue_fiche="en", age=28)
     title = document.find("h1")
     assert title.text == "Fiche d'orientation / Referral sheet"
     assert title.find("span", lang="en", dir="ltr").text == "Referral sheet"
@@ -211,7 +212,7 @@ def test_english_beside_french(client, sample):
 
 
 def test_arabic_beside_french_right_to_left(client, sample):
-    document = page(client, FLE, lang="ar")
+    document = page(client, FLE, langue_fiche="ar")
     assert document.find("h1").find("span", lang="ar", dir="rtl").text == "ورقة التوجيه"
     fle = place(document, FLE_NAME)
     assert fle.find("dt", text="Adresse").find("span", lang="ar", dir="rtl").text == "العنوان"
@@ -223,7 +224,7 @@ def test_arabic_beside_french_right_to_left(client, sample):
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_every_label_of_a_full_sheet_is_translated(client, sample, lang):
     """Titles, labels, ways in and the footer: each has its translation beside it."""
-    document = page(client, FLE, CV, HEBERGEMENT, lang=lang, age=20, rqth="true")
+    document = page(client, FLE, CV, HEBERGEMENT, langue_fiche=lang, age=20, rqth="true")
     main = document.find("main")
     labelled = main.find_all("dt") + main.find_all("h1") + main.find_all("h2")
     labelled += main.find("footer").find_all("p") + main.find_all("figcaption")
@@ -236,7 +237,7 @@ def test_every_label_of_a_full_sheet_is_translated(client, sample, lang):
 
 
 def test_a_french_only_sheet_without_lang(client, sample):
-    for params in ({}, {"lang": ""}, {"lang": "fr"}):
+    for params in ({}, {"langue_fiche": ""}, {"langue_fiche": "fr"}):
         document = page(client, FLE, **params)
         assert not document.find_all("span", class_="tr")
         assert document.find("h1").text == "Fiche d'orientation"
@@ -245,15 +246,17 @@ def test_a_french_only_sheet_without_lang(client, sample):
 def test_the_sheet_languages_are_the_catalogues_present(app, tmp_path):
     with app.test_request_context():
         languages = fiche.sheet_languages()
-        assert set(languages) == {"en", "ar"}
+        assert set(languages) == {"en", "ar", "prs", "ps", "ti", "uk", "ru", "bn"}
         assert languages["ar"].rtl and not languages["en"].rtl
-        assert fiche.sheet_language_names() == {"en": "anglais — English", "ar": "arabe — العربية"}
+        names = fiche.sheet_language_names()
+        assert names["ar"] == "arabe — العربية" and names["prs"] == "dari — دری"
+        assert list(names)[:3] == ["en", "ar", "bn"]  # anglais, arabe, bengali: French order
     for locale in ("uk", "fa_AF", "fr"):
         folder = tmp_path / locale / "LC_MESSAGES"
         folder.mkdir(parents=True)
         (folder / "messages.po").write_text('msgid ""\nmsgstr ""\n')
-    added = fiche._catalogue_languages((str(tmp_path),))
-    assert set(added) == {"uk", "prs"}  # Dari's catalogue is fa_AF; French is the source
+    added = i18n._catalogue_languages((str(tmp_path),))
+    assert list(added) == ["fr", "prs", "uk"]  # Dari's catalogue is fa_AF; French is the source
     assert added["prs"].locale == "fa_AF" and added["prs"].rtl
 
 
@@ -265,12 +268,12 @@ def test_every_way_in_has_words_for_the_person():
 
 
 def test_back_to_the_orientation_and_the_pdf_link(client, sample):
-    document = page(client, FLE, CV, lang="ar", age=28, arrondissement=18)
+    document = page(client, FLE, CV, langue_fiche="ar", age=28, arrondissement=18)
     back = document.find("a", text="Retour à l'orientation").get("href")
     assert back == "/orientation?age=28&arrondissement=18"
     pdf = urlsplit(document.find("a", id="lien-pdf").get("href"))
     assert pdf.path == "/fiche"
-    expected = [("services", FLE), ("services", CV), ("lang", "ar"), ("age", "28")]
+    expected = [("services", FLE), ("services", CV), ("langue_fiche", "ar"), ("age", "28")]
     expected += [("arrondissement", "18"), ("format", "pdf")]
     assert sorted(parse_qsl(pdf.query)) == sorted(expected)
 
@@ -300,7 +303,7 @@ def test_the_sheet_is_kept_out_of_caches_and_referers(client, sample):
 
 
 def test_empty_fields_of_the_orientation_form_are_ignored(client, sample):
-    url = sheet_url(FLE, age="", statut="", lang="", adresse="", arrondissement="18")
+    url = sheet_url(FLE, age="", statut="", langue_fiche="", adresse="", arrondissement="18")
     assert client.get(url).status_code == 200
 
 
@@ -308,7 +311,7 @@ def test_empty_fields_of_the_orientation_form_are_ignored(client, sample):
 
 
 def test_the_pdf_names_every_service_in_both_languages(app, client, sample):
-    response = get_sheet(client, FLE, CV, HEBERGEMENT, lang="en", age=28, format="pdf")
+    response = get_sheet(client, FLE, CV, HEBERGEMENT, langue_fiche="en", age=28, format="pdf")
     assert response.mimetype == "application/pdf"
     filename = f"fiche-orientation-{today(app).isoformat()}.pdf"
     assert response.headers["Content-Disposition"] == f"inline; filename={filename}"
@@ -321,7 +324,7 @@ def test_the_pdf_names_every_service_in_both_languages(app, client, sample):
 
 
 def test_the_pdf_in_arabic(client, sample):
-    text = pdf_text(get_sheet(client, FLE, lang="ar", format="pdf").data)
+    text = pdf_text(get_sheet(client, FLE, langue_fiche="ar", format="pdf").data)
     assert FLE_NAME in text
     assert "العنوان" in text  # Address
     assert "الهاتف" in text  # Phone
@@ -345,7 +348,7 @@ def error_text(response) -> str:
 
 
 def test_no_services_is_refused(client, sample):
-    response = get_sheet(client, lang="en", status=400)
+    response = get_sheet(client, langue_fiche="en", status=400)
     text = error_text(response)
     assert "Services de la fiche" in text
     assert "Cochez au moins un service pour préparer la fiche." in text
@@ -364,7 +367,7 @@ def test_more_than_twenty_services_are_refused(client, sample):
 
 
 def test_a_language_without_catalogue_is_refused(client, sample):
-    text = error_text(get_sheet(client, FLE, lang="xx", status=400))
+    text = error_text(get_sheet(client, FLE, langue_fiche="xx", status=400))
     assert "Langue de la fiche" in text
     assert "Langue de fiche non proposée : « xx »." in text
     assert "anglais (en)" in text and "arabe (ar)" in text
@@ -394,7 +397,7 @@ def mail_form(client, *services, **params):
 
 def test_the_pdf_is_sent_to_the_address_typed(app, client, sample, smtp_inbox, ban, caplog):
     caplog.set_level(logging.DEBUG)
-    params = {"lang": "ar", "age": 31, "adresse": ADDRESS, "statut": "refugie"}
+    params = {"langue_fiche": "ar", "age": 31, "adresse": ADDRESS, "statut": "refugie"}
     form, _values, hidden = mail_form(client, FLE, CV, **params)
     assert form.get("action") == "/fiche/envoyer" and form.get("method") == "post"
     assert form.find("input", id="courriel").get("autocomplete") == "off"

@@ -8,7 +8,7 @@ from tests.browser import new_context
 
 pytestmark = pytest.mark.browser
 
-SHEET = "/fiche?services=fle-debutants&services=atelier-cv&lang=ar&age=28&arrondissement=18"
+SHEET = "/fiche?services=fle-debutants&services=atelier-cv&langue_fiche=ar&age=28&arrondissement=18"
 
 
 def open_sheet(browser, base_url: str, javascript: bool = True):

@@ -108,9 +108,9 @@ def axe_violations(page) -> list[dict]:
         "/orientation",
         PROFILE,
         PROFILE.replace("/orientation?", "/fiche?services=ville-de-paris--rif-creches&")
-        + "&lang=en",
+        + "&langue_fiche=en",
         PROFILE.replace("/orientation?", "/fiche?services=ville-de-paris--rif-creches&")
-        + "&lang=ar",
+        + "&langue_fiche=ar",
     ],
     ids=["empty-form", "results", "sheet-en", "sheet-ar"],
 )

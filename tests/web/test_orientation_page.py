@@ -88,5 +88,5 @@ def test_with_the_ban_down_the_page_works_on_the_arrondissement(client, app):
 
 
 def test_an_unknown_sheet_language_is_refused_on_its_field(client):
-    page = page_at(client, "/orientation?freins=sante&lang=xx", 400)
+    page = page_at(client, "/orientation?freins=sante&langue_fiche=xx", 400)
     assert "Langue de fiche non proposée" in page.find(id="erreurs").text

@@ -106,6 +106,15 @@ def arrondissement_of(listing: Service | Structure) -> str | None:
     return ref.arrondissement_label(number) if number else None
 
 
+@blueprint.app_template_global()
+def place_line(service: Service, distance_km: float | None = None) -> str:
+    """Where, in a few words: its arrondissement (or town) and how far it is."""
+    listing = service if _has_address(service) else service.structure
+    where = arrondissement_of(listing) or listing.commune
+    distance = distance_text(distance_km) if distance_km is not None else None
+    return " — ".join(part for part in (where, distance) if part)
+
+
 def _has_address(listing: Service | Structure) -> bool:
     return bool(listing.adresse or listing.code_postal or listing.commune)
 

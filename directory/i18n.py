@@ -126,6 +126,9 @@ def _remember_choice(response):
 def init_app(app: Flask) -> None:
     app.after_request(_remember_choice)
     app.context_processor(_page_language)
+    # Globals, so that the macros that templates import use them too.
+    app.add_template_global(language_links)
+    app.add_template_global(partner_text)
 
 
 # -- extraction ------------------------------------------------------------------------------
@@ -153,12 +156,11 @@ def language_links() -> list[tuple[Language, str]]:
     return links
 
 
+def partner_text() -> Markup:
+    """The attributes of what partners wrote: French, whatever the page's language."""
+    return Markup(' lang="fr" dir="ltr"' if current().rtl else ' lang="fr"')
+
+
 def _page_language() -> dict:
     language = current()
-    return {
-        "page_language": language.code,
-        "page_direction": language.direction,
-        "language_links": language_links,
-        # On the attributes of what partners wrote, in French whatever the page's language.
-        "partner_text": Markup(' lang="fr" dir="ltr"' if language.rtl else ' lang="fr"'),
-    }
+    return {"page_language": language.code, "page_direction": language.direction}

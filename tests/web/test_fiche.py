@@ -221,7 +221,7 @@ def test_arabic_beside_french_right_to_left(client, sample):
     assert document.find("html").get("lang") == "fr"  # the page stays French
 
 
-@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("lang", ["en", "ar", "prs", "ps", "ti", "uk", "ru", "bn"])
 def test_every_label_of_a_full_sheet_is_translated(client, sample, lang):
     """Titles, labels, ways in and the footer: each has its translation beside it."""
     document = page(client, FLE, CV, HEBERGEMENT, langue_fiche=lang, age=20, rqth="true")

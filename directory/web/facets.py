@@ -6,7 +6,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from .. import referentials as ref
-from ..search.filters import BY_NAME, FILTERS, NUMBER, OPTION, SINGLE_VALUED
+from ..search.filters import BY_NAME, FILTERS, IDENTIFIER, NUMBER, OPTION, SINGLE_VALUED
 from ..services.search import FacetValue, SearchResult
 from .links import SearchLinks
 
@@ -55,6 +55,11 @@ class FacetBlock:
     @property
     def unfolded(self) -> bool:
         return BY_NAME[self.field].unfolded or bool(self.selected)
+
+    @property
+    def partner_named(self) -> bool:
+        """Its values are partners' records, labelled with the names partners gave them."""
+        return BY_NAME[self.field].check == IDENTIFIER
 
 
 def _options(name: str, values: list[FacetValue], links: SearchLinks) -> list[FacetOption]:

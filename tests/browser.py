@@ -54,9 +54,13 @@ def launch_chromium() -> Iterator[Browser]:
             browser.close()
 
 
-def new_context(browser: Browser, javascript: bool = True) -> BrowserContext:
+def new_context(
+    browser: Browser, javascript: bool = True, width: int = 1280, height: int = 900
+) -> BrowserContext:
     context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="fr-FR", java_script_enabled=javascript
+        viewport={"width": width, "height": height},
+        locale="fr-FR",
+        java_script_enabled=javascript,
     )
     context.set_default_timeout(10_000)
     return context

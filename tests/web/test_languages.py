@@ -191,11 +191,19 @@ def test_the_referentials_answer_in_the_language_asked(client, query, headers, l
         assert translated["gratuit"] == label
 
 
-def test_api_errors_speak_the_language_asked(client):
-    answer = client.get("/api/v1/services?age=abc", headers={"Accept-Language": "en"})
+@pytest.mark.parametrize(
+    "headers,query,expected",
+    [
+        ({}, "", ("Paramètres invalides.", "Nombre entier attendu.")),
+        ({"Accept-Language": "en"}, "", ("Invalid parameters.", "Integer expected.")),
+        ({"Accept-Language": "en"}, "&lang=uk", ("Недійсні параметри.", "Очікується ціле число.")),
+    ],
+)
+def test_api_errors_speak_the_language_asked(client, headers, query, expected):
+    answer = client.get(f"/api/v1/search/services?age=abc{query}", headers=headers)
     assert answer.status_code == 400
-    message = " ".join(str(m) for m in answer.json["errors"]["age"])
-    assert "Not a valid integer" in message or "integer" in message.lower(), message
+    assert (answer.json["message"], answer.json["errors"]["age"][0]) == expected
+    assert set(answer.json["errors"]) == {"age"}  # `lang` is no parameter of the search
 
 
 # -- the catalogues --------------------------------------------------------------------------

@@ -79,7 +79,9 @@ def clients(tmp_path_factory, request):
 
 def page(clients, kind: str, lang: str) -> Element:
     public, admin = clients
-    client, path = (admin, ADMIN_PAGES[kind]) if kind in ADMIN_PAGES else (public, PUBLIC_PAGES[kind])
+    client, path = (
+        (admin, ADMIN_PAGES[kind]) if kind in ADMIN_PAGES else (public, PUBLIC_PAGES[kind])
+    )
     separator = "&" if "?" in path else "?"
     response = client.get(f"{path}{separator}lang={lang}")
     assert response.status_code == (404 if kind == "not found" else 200), kind
@@ -128,8 +130,7 @@ def test_every_page_is_in_every_language(clients, kind):
         same = {
             text
             for text in fixed_texts(document, lang) & french
-            if not SAME_EVERYWHERE.match(text)
-            and not (lang == "en" and text in SAME_IN_ENGLISH)
+            if not SAME_EVERYWHERE.match(text) and not (lang == "en" and text in SAME_IN_ENGLISH)
         }
         if same:
             untranslated[lang] = sorted(same)

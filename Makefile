@@ -6,13 +6,13 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test bench fuzz install install-test assets translations pdf-libs browser elasticsearch postgres lint seed
+.PHONY: run test bench fuzz install install-test assets translations pdf-libs browser java elasticsearch postgres lint seed
 
 run: install assets translations pdf-libs seed  ## Install, load the sample data and serve on http://$(HOST):$(PORT)
 	DIRECTORY_SECURE_COOKIES=$${DIRECTORY_SECURE_COOKIES:-false} \
 		$(BIN)/directory run --host $(HOST) --port $(PORT)
 
-test: install-test assets translations pdf-libs browser elasticsearch postgres lint  ## Install everything, run every test on SQLite, then on PostgreSQL
+test: install-test java assets translations pdf-libs browser elasticsearch postgres lint  ## Install everything, run every test on SQLite, then on PostgreSQL
 	status=0; \
 	$(BIN)/python -m pytest --db sqlite || status=$$?; \
 	$(BIN)/python -m pytest --db postgresql || status=$$?; \
@@ -54,6 +54,9 @@ pdf-libs:  ## WeasyPrint's system libraries and fonts (Pango, DejaVu), from Debi
 
 browser:  ## Debian's Chromium for the page tests (never a downloaded browser)
 	scripts/install-browser
+
+java:  ## Debian's Java, which runs the Nu HTML checker of the tests (npm's vnu-jar)
+	scripts/install-java
 
 elasticsearch:  ## A real local node (Maven Central's distribution) on 127.0.0.1:9200
 	scripts/es-start

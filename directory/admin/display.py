@@ -122,6 +122,8 @@ def admin_helpers() -> dict:
         "review_due_on": review_due_on,
         "dom_id": dom_id,
         "hours_preview": hours_preview,
+        "hours_grid": forms.hours_grid,
+        "hours_grid_fits": lambda value: hours.week_of(value) is not None,
         "today": date.today(),
         "admin_user": user,
         "can_moderate": bool(user) and may_moderate(user),

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
+from .. import hours
 from .. import referentials as ref
 from ..models import Service, Structure
 from ..schemas.listings import ServiceSchema, StructureSchema
@@ -67,6 +68,8 @@ LABELS = {
     "reseaux_porteurs": _l("Réseaux porteurs"),
     "signataire": _l("Signataire du protocole"),
     "approuvee": _l("Approuvée"),
+    "horaires_saisie": _l("Saisie des horaires"),
+    "horaires_feries_fermes": _l("Fermé les jours fériés"),
     "_schema": _l("Fiche"),
     CREATION: _l("Création de la fiche"),
 }
@@ -85,7 +88,8 @@ HINTS = {
     "niveau_francais_max": _l("Aucun : pas de niveau maximum."),
     "statuts_sejour": _l("Rien de coché : tous les statuts sont acceptés."),
     "horaires_accueil": _l(
-        "Format OpenStreetMap, par exemple « Mo-Fr 09:00-12:30,13:30-17:00; Sa 09:00-12:00 »."
+        "Format OpenStreetMap, par exemple « Mo-Fr 09:00-12:30,13:30-17:00; Sa 09:00-12:00 ». "
+        "Pris en compte avec « Saisie libre » seulement."
     ),
     "telephone": _l("Par exemple 01 23 45 67 89."),
     "latitude": _l("En degrés décimaux, par exemple 48.8566."),
@@ -177,6 +181,84 @@ OPEN_LISTS = ("zone_eligibilite", "langues_parlees")
 TOUT_PARIS = "75056"
 
 
+# The hours grid: per weekday, up to hours.RANGES_PER_DAY ranges, each a start and an end;
+# which of the grid and the raw OSM value is saved is chosen by HOURS_MODE.
+HOURS_MODE, HOURS_GRID, HOURS_RAW = "horaires_saisie", "grille", "libre"
+HOLIDAYS_CLOSED = "horaires_feries_fermes"
+
+
+def hours_input(weekday: int, index: int, end: bool = False) -> str:
+    """'horaires_Mo_1_debut': the input of a range's start (or end) in the grid."""
+    return f"horaires_{hours.WEEKDAYS[weekday]}_{index + 1}_{'fin' if end else 'debut'}"
+
+
+GRID_INPUTS = [
+    hours_input(weekday, index, end)
+    for weekday in range(7)
+    for index in range(hours.RANGES_PER_DAY)
+    for end in (False, True)
+]
+# The grid's errors go to the start input of the range at fault.
+LABELS |= {
+    hours_input(weekday, index): _l("Horaires par jour")
+    for weekday in range(7)
+    for index in range(hours.RANGES_PER_DAY)
+}
+
+
+def hours_grid() -> list[tuple[str, list[tuple[str, str]]]]:
+    """(day name, [(start input, end input) of each range]) per weekday, for the template."""
+    return [
+        (
+            hours.day_name(weekday),
+            [
+                (hours_input(weekday, index), hours_input(weekday, index, end=True))
+                for index in range(hours.RANGES_PER_DAY)
+            ],
+        )
+        for weekday in range(7)
+    ]
+
+
+def _grid_values(value: str | None) -> dict:
+    """The grid's inputs for a stored value; the raw input chosen when the grid cannot
+    hold it."""
+    week = hours.week_of(value)
+    values = {
+        HOURS_MODE: HOURS_RAW if week is None else HOURS_GRID,
+        HOLIDAYS_CLOSED: "true" if week and week.holidays_closed else "",
+    }
+    for weekday, ranges in enumerate((week or hours.Week()).days):
+        for index in range(hours.RANGES_PER_DAY):
+            start, end = ranges[index] if index < len(ranges) else (None, None)
+            values[hours_input(weekday, index)] = start.strftime("%H:%M") if start else ""
+            values[hours_input(weekday, index, end=True)] = end.strftime("%H:%M") if end else ""
+    return values
+
+
+def compose_hours(values: dict) -> dict[str, list[str]]:
+    """With the grid chosen, put its OSM value into horaires_accueil (unless the raw value
+    already says the same, as its author wrote it); return the grid's errors."""
+    if values.get(HOURS_MODE) != HOURS_GRID:
+        return {}
+    texts = [
+        [
+            (
+                values.get(hours_input(weekday, index), ""),
+                values.get(hours_input(weekday, index, True), ""),
+            )
+            for index in range(hours.RANGES_PER_DAY)
+        ]
+        for weekday in range(7)
+    ]
+    week, errors = hours.read_week(texts, bool(values.get(HOLIDAYS_CLOSED)))
+    if errors:
+        return {hours_input(error.weekday, error.index): [error.message] for error in errors}
+    if hours.week_of(values.get("horaires_accueil")) != week:
+        values["horaires_accueil"] = hours.compose(week)
+    return {}
+
+
 def other_field(name: str) -> str:
     return f"{name}_autres"
 
@@ -256,6 +338,8 @@ def values_from_record(record: Mapping, field_names) -> dict:
     for name in OPEN_LISTS:
         if name in values:
             values[name], values[other_field(name)] = _split_open_list(name, values[name])
+    if "horaires_accueil" in field_names:
+        values |= _grid_values(record.get("horaires_accueil"))
     return values
 
 
@@ -286,6 +370,10 @@ def values_from_form(form: MultiDict, field_names) -> dict:
     for name in OPEN_LISTS:
         if name in values:
             values[other_field(name)] = form.get(other_field(name), "")
+    if "horaires_accueil" in field_names:
+        values[HOURS_MODE] = form.get(HOURS_MODE, HOURS_RAW)
+        values[HOLIDAYS_CLOSED] = "true" if form.get(HOLIDAYS_CLOSED) else ""
+        values |= {name: form.get(name, "") for name in GRID_INPUTS}
     return values
 
 

@@ -26,6 +26,7 @@ from .access import (
 # How many listings due for review the dashboard shows before "and N more".
 DUE_SHOWN = 50
 SAVE, PUBLISH, GEOLOCATE, PREVIEW = "enregistrer", "publier", "geolocaliser", "apercu"
+SAVE_VERIFIED = "enregistrer-verifie"
 
 
 @dataclass
@@ -49,6 +50,20 @@ def _submitted_revision() -> int:
         return int(request.form["revision"])
     except (KeyError, ValueError):
         abort(400)
+
+
+def _submitted_state(fields, revision: int | None = None) -> FormState:
+    """The form as submitted, the hours grid composed; its errors, if any, already told."""
+    values = forms.values_from_form(request.form, fields)
+    return FormState(values, revision, errors=forms.compose_hours(values))
+
+
+def _verify_too(user, listing: Service | Structure) -> bool:
+    """After a save with "… et marquer vérifié aujourd'hui": mark it verified."""
+    if _action() != SAVE_VERIFIED:
+        return False
+    editing.mark_verified(user, listing)
+    return True
 
 
 def _action() -> str:
@@ -189,9 +204,9 @@ def structure_create():
     fields = _structure_fields()
     if request.method == "GET":
         return _structure_form(None, FormState(forms.new_structure_values(fields)))
-    state = FormState(forms.values_from_form(request.form, fields))
-    if _assist(state):
-        return _structure_form(None, state)
+    state = _submitted_state(fields)
+    if _assist(state) or state.errors:
+        return _structure_form(None, state, 400 if state.errors else 200)
     try:
         structure = editing.create_structure(user, forms.data_from_values(state.values, fields))
     except ValidationError as error:
@@ -217,19 +232,23 @@ def structure_edit(structure_id: str):
     if request.method == "GET":
         values = forms.values_from_listing(structure, fields)
         return _structure_form(structure, FormState(values, structure.revision))
-    state = FormState(forms.values_from_form(request.form, fields), _submitted_revision())
-    if _assist(state):
-        return _structure_form(structure, state)
+    state = _submitted_state(fields, _submitted_revision())
+    if _assist(state) or state.errors:
+        return _structure_form(structure, state, 400 if state.errors else 200)
     data = forms.data_from_values(state.values, fields)
+    user = signed_in_user()
     try:
-        editing.update_listing(signed_in_user(), structure, data, state.revision)
+        editing.update_listing(user, structure, data, state.revision)
     except editing.EditConflict as conflict:
         state.conflict, state.revision = conflict.their_changes, conflict.listing.revision
         return _structure_form(structure, state, 409)
     except ValidationError as error:
         state.errors = _validation_errors(error)
         return _structure_form(structure, state, 400)
-    flash(_("Structure enregistrée."), "success")
+    if _verify_too(user, structure):
+        flash(_("Structure enregistrée et marquée vérifiée aujourd'hui."), "success")
+    else:
+        flash(_("Structure enregistrée."), "success")
     return redirect(url_for(".structure_page", structure_id=structure.id))
 
 
@@ -277,9 +296,9 @@ def service_create(structure_id: str):
     structure = editable_structure(structure_id)
     if request.method == "GET":
         return _service_form(structure, None, FormState(forms.new_service_values()))
-    state = FormState(forms.values_from_form(request.form, forms.SERVICE_FIELDS))
-    if _assist(state):
-        return _service_form(structure, None, state)
+    state = _submitted_state(forms.SERVICE_FIELDS)
+    if _assist(state) or state.errors:
+        return _service_form(structure, None, state, 400 if state.errors else 200)
     data = forms.data_from_values(state.values, forms.SERVICE_FIELDS)
     if _action() == PUBLISH:
         data["statut_publication"] = ref.PUBLIE
@@ -298,14 +317,13 @@ def service_edit(service_id: str):
     if request.method == "GET":
         values = forms.values_from_listing(service, forms.SERVICE_FIELDS)
         return _service_form(service.structure, service, FormState(values, service.revision))
-    state = FormState(
-        forms.values_from_form(request.form, forms.SERVICE_FIELDS), _submitted_revision()
-    )
-    if _assist(state):
-        return _service_form(service.structure, service, state)
+    state = _submitted_state(forms.SERVICE_FIELDS, _submitted_revision())
+    if _assist(state) or state.errors:
+        return _service_form(service.structure, service, state, 400 if state.errors else 200)
     data = forms.data_from_values(state.values, forms.SERVICE_FIELDS)
+    user = signed_in_user()
     try:
-        editing.update_listing(signed_in_user(), service, data, state.revision)
+        editing.update_listing(user, service, data, state.revision)
     except editing.EditConflict as conflict:
         # The person's input stays; saving again, now knowingly, applies it.
         state.conflict, state.revision = conflict.their_changes, conflict.listing.revision
@@ -313,7 +331,10 @@ def service_edit(service_id: str):
     except ValidationError as error:
         state.errors = _validation_errors(error)
         return _service_form(service.structure, service, state, 400)
-    flash(_("Service enregistré."), "success")
+    if _verify_too(user, service):
+        flash(_("Service enregistré et marqué vérifié aujourd'hui."), "success")
+    else:
+        flash(_("Service enregistré."), "success")
     return redirect(url_for(".service_edit", service_id=service.id))
 
 

@@ -54,7 +54,9 @@ def sign_in(page, base_url: str, email: str) -> None:
 
 
 def save(page) -> None:
-    page.locator("#formulaire-service").get_by_role("button", name="Enregistrer").click()
+    page.locator("#formulaire-service").get_by_role(
+        "button", name="Enregistrer", exact=True
+    ).click()
 
 
 def test_an_editor_edits_a_service_and_finds_it_in_public_search_at_once(served, new_page):

@@ -119,20 +119,24 @@ class TestServiceForm:
         assert page.find("input", id="champ-nom").get("value") == "Cours du soir modifié"
         assert stored(directory, "fle-a").revision == 1
 
-    def test_unreadable_opening_hours_show_the_parser_error(self, signed_in):
+    def test_unreadable_opening_hours_are_explained_in_french(self, signed_in):
         response = submit(
-            signed_in(EDITOR_A), EDIT_FLE, "formulaire-service", {"horaires_accueil": "lundi matin"}
+            signed_in(EDITOR_A),
+            EDIT_FLE,
+            "formulaire-service",
+            {"horaires_saisie": "libre", "horaires_accueil": "lundi matin"},
         )
         page = page_of(response, 400)
         message = page.find(id="groupe-horaires_accueil").find(class_="fr-error-text").text
         assert message.startswith("Horaires au format OpenStreetMap attendus")
+        assert "début de règle inconnu « lundi » à la position 1" in message
 
     def test_the_preview_button_puts_hours_into_words_without_saving(self, directory, signed_in):
         response = submit(
             signed_in(EDITOR_A),
             EDIT_FLE,
             "formulaire-service",
-            {"horaires_accueil": "Mo,We 09:00-12:00"},
+            {"horaires_saisie": "libre", "horaires_accueil": "Mo,We 09:00-12:00"},
             action="apercu",
         )
         page = page_of(response)
@@ -146,7 +150,7 @@ class TestServiceForm:
                 signed_in(EDITOR_A),
                 EDIT_FLE,
                 "formulaire-service",
-                {"horaires_accueil": "Mo 25:00-26:00"},
+                {"horaires_saisie": "libre", "horaires_accueil": "Mo 25:00-26:00"},
                 action="apercu",
             )
         )

@@ -144,3 +144,93 @@ def test_a_form_posted_without_its_csrf_token_is_rejected(served, new_page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Formulaire refusé")
     with app.app_context():
         assert db.session.get(Service, "fle-a").nom == "Cours de français du soir"
+
+
+def test_an_editor_enters_the_hours_day_by_day_and_the_public_reads_them(served, new_page):
+    app, base_url = served
+    page = new_page()
+    sign_in(page, base_url, EDITOR_A)
+    page.goto(base_url + EDIT_FLE)
+    page.locator("#sections").get_by_role("link", name="Horaires").click()
+    expect(page).to_have_url(base_url + EDIT_FLE + "#horaires")
+    expect(page.get_by_label("Saisie par jour")).to_be_checked()
+    expect(page.locator("#champ-horaires_accueil")).to_be_hidden()  # the grid is chosen
+
+    def fill(day: str, number: int, start: str, end: str) -> None:
+        page.get_by_label(f"{day}, plage {number} : ouverture", exact=True).fill(start)
+        page.get_by_label(f"{day}, plage {number} : fermeture", exact=True).fill(end)
+
+    for day in ("Lundi", "Mardi", "Mercredi", "Jeudi"):
+        fill(day, 1, "09:00", "12:30")
+        fill(day, 2, "13:30", "17:00")
+    fill("Vendredi", 1, "09:00", "12:00")
+    page.get_by_text("Fermé les jours fériés", exact=True).click()  # the label, as drawn
+    save(page)
+    expect(page.locator(".fr-alert--success")).to_have_text("Service enregistré.")
+
+    expected = "Mo-Th 09:00-12:30,13:30-17:00; Fr 09:00-12:00; PH off"
+    with app.app_context():
+        assert db.session.get(Service, "fle-a").horaires_accueil == expected
+    page.get_by_text("Saisie libre au format OpenStreetMap (experts)").click()
+    expect(page.locator("#champ-horaires_accueil")).to_have_value(expected)
+    expect(page.locator("#horaires-grille")).to_be_hidden()
+
+    page.goto(base_url + "/services/fle-a")
+    expect(page.locator(".fr-icon-time-line li")).to_have_text(
+        [
+            "Du lundi au jeudi : 09:00–12:30, 13:30–17:00",
+            "Vendredi : 09:00–12:00",
+            "Fermé les jours fériés",
+        ]
+    )
+
+
+def test_a_wrong_range_in_the_grid_is_named_by_day_and_range(served, new_page):
+    _app, base_url = served
+    page = new_page(javascript=False)
+    sign_in(page, base_url, EDITOR_A)
+    page.goto(base_url + EDIT_FLE)
+    page.get_by_label("Mardi, plage 1 : fermeture", exact=True).fill("08:00")
+    save(page)
+    expect(page.locator("#erreur-horaires_Tu_1_debut")).to_have_text(
+        "Mardi, plage 1 : la fin (08:00) doit venir après le début (18:00)."
+    )
+    expect(page.get_by_label("Mardi, plage 1 : fermeture", exact=True)).to_have_value("08:00")
+
+
+def test_thematiques_are_found_with_the_filter_and_counted(served, new_page):
+    _app, base_url = served
+    page = new_page()
+    sign_in(page, base_url, EDITOR_A)
+    page.goto(base_url + EDIT_FLE)
+    famille = page.locator("#groupe-categorie-famille")
+    expect(famille).not_to_have_attribute("open", "")
+    page.get_by_label("Filtrer les thématiques").fill("garde")
+    visible = page.locator("#champ-thematiques input[type=checkbox]:visible")
+    expect(visible).to_have_count(1)
+    page.get_by_text("Garde d’enfants", exact=True).click()
+    expect(famille.locator(".theme-group__count")).to_have_text("1 cochée")
+    page.get_by_label("Filtrer les thématiques").fill("")
+    expect(page.locator("#groupe-categorie-lecture-ecriture-calcul")).to_be_visible()
+    expect(page.get_by_label("Filtrer les thématiques")).to_be_visible()
+    save(page)  # Enter in the filter box would not have sent the form; the button does.
+    expect(page.locator(".fr-alert--success")).to_have_text("Service enregistré.")
+    expect(famille.locator(".theme-group__count")).to_have_text("1 cochée")
+
+
+def test_on_a_phone_the_save_buttons_stay_in_view(served, new_page):
+    _app, base_url = served
+    page = new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, base_url, EDITOR_A)
+    page.goto(base_url + EDIT_FLE)
+    form = page.locator("#formulaire-service")
+    box = form.bounding_box()
+    for fraction in (0.1, 0.5, 0.9):  # anywhere along the form
+        page.evaluate(f"window.scrollTo(0, {box['y'] + fraction * box['height'] - 400})")
+        expect(form.get_by_role("button", name="Enregistrer", exact=True)).to_be_in_viewport()
+        verified = form.get_by_role("button", name="Enregistrer et marquer vérifié aujourd'hui")
+        expect(verified).to_be_in_viewport()
+    bar = page.locator(".form-actions").bounding_box()
+    assert bar["height"] < 844 / 4 and bar["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing overflows

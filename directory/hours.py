@@ -237,7 +237,9 @@ def _range_of_texts(weekday: int, index: int, start: str, end: str) -> Range | G
     return start_time, end_time
 
 
-def read_week(texts: list[list[tuple[str, str]]], holidays_closed: bool):
+def read_week(
+    texts: list[list[tuple[str, str]]], holidays_closed: bool
+) -> tuple[Week, list[GridError]]:
     """The grid as typed (per weekday, per range: start and end texts) -> (Week, errors);
     every error names the day and the range."""
     days, errors = [], []

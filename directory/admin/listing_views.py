@@ -5,14 +5,18 @@ from dataclasses import dataclass, field
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from .. import referentials as ref
 from ..models import AuditEntry, Service, Structure
+from ..schemas.dashboard import parse_structure_filter
 from ..schemas.messages import flatten_errors
+from ..services import dashboard as overview
 from ..services import editing, geocoding
 from ..services.audit import history
 from ..services.permissions import require_admin, require_structure_creator
+from ..web.links import filled_args
 from . import blueprint, forms
 from .access import (
     editable_service,
@@ -130,19 +134,47 @@ def _assist(state: FormState) -> bool:
 # -- dashboard and moderation --------------------------------------------------------------
 
 
+MODERATION_CHOICES = {
+    overview.PENDING: _l("En attente d'approbation"),
+    overview.APPROVED: _l("Approuvées"),
+}
+# The dashboard's filters by parameter, to name them in error messages.
+FILTER_LABELS = {
+    "nom": _l("Nom de la structure"),
+    "signataire": _l("Signataire"),
+    "a_verifier": _l("À vérifier"),
+    "moderation": _l("Modération"),
+}
+
+
 @blueprint.get("/")
 def dashboard():
     user = signed_in_user()
     structures = editable_structures(user)
-    due = editing.due_for_review({s.id for s in structures}) if structures else []
+    ids = {s.id for s in structures}
+    due = editing.due_for_review(ids) if structures else []
     pending = editing.pending_structures() if may_moderate(user) else []
-    return render_template(
+    errors: dict[str, list[str]] = {}
+    try:
+        chosen = parse_structure_filter(filled_args(request.args))
+        shown = overview.filtered(structures, chosen, due)
+    except ValidationError as error:
+        chosen, shown, errors = None, [], flatten_errors(error.messages)
+    page = render_template(
         "admin/dashboard.html",
         structures=structures,
+        shown=shown,
+        chosen=chosen,
+        errors=errors,
+        filter_labels=FILTER_LABELS,
+        moderation_states=MODERATION_CHOICES,
+        figures=overview.figures(ids, len(due)),
+        service_counts=overview.service_counts(ids),
         due=due[:DUE_SHOWN],
         due_total=len(due),
         pending=pending,
     )
+    return page, 400 if errors else 200
 
 
 @blueprint.get("/moderation")

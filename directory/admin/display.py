@@ -11,6 +11,7 @@ from .. import hours
 from .. import referentials as ref
 from ..auth import current_user
 from ..models import Service, Structure
+from ..services.audit import IMPORT_ACTOR
 from ..services.editing import review_due_on
 from ..services.permissions import can_create_structure
 from . import blueprint, forms
@@ -45,6 +46,11 @@ def _value_label(field: str, value) -> str:
         return ref.language_label(str(value))
     mapping = REFERENTIAL_OF_FIELD.get(field)
     return str(mapping.get(value, value)) if mapping else str(value)
+
+
+def actor_label(actor: str) -> str:
+    """Who made a change: an account's address, or the import of a file."""
+    return _("import de fichier") if actor == IMPORT_ACTOR else actor
 
 
 def audit_value(field: str, value) -> str:
@@ -110,6 +116,8 @@ def admin_helpers() -> dict:
         "field_label": field_label,
         "field_hint": lambda name: forms.HINTS.get(name),
         "choices": forms.choices,
+        "proper_names": forms.PROPER_NAMES,
+        "actor_label": actor_label,
         "thematiques_by_categorie": forms.thematiques_by_categorie,
         "other_field": forms.other_field,
         "audit_value": audit_value,

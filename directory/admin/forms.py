@@ -293,6 +293,10 @@ CHOICES = {
 }
 
 
+# Fields whose choices are proper names (networks): shown as they are, in French.
+PROPER_NAMES = frozenset({"reseaux_porteurs"})
+
+
 def choices(name: str) -> dict[str, str]:
     """value -> label of a field with a fixed set of values, in the referential's order."""
     return CHOICES[name]()

@@ -130,7 +130,8 @@ def test_every_page_is_in_every_language(clients, kind):
         same = {
             text
             for text in fixed_texts(document, lang) & french
-            if not SAME_EVERYWHERE.match(text) and not (lang == "en" and SAME_IN_ENGLISH.match(text))
+            if not SAME_EVERYWHERE.match(text)
+            and not (lang == "en" and SAME_IN_ENGLISH.match(text))
         }
         if same:
             untranslated[lang] = sorted(same)

@@ -148,7 +148,7 @@ def base_url(tmp_path_factory, request):
     [
         # The map (Leaflet, map.js) and the facets (search.js).
         ("/?lat=48.88&lon=2.355", ".leaflet-marker-icon"),
-        # The referral sheet's print button, shown by fiche.js.
+        # The referral sheet's print button, shown by print.js.
         ("/fiche?services=fle-debutants&age=28", "[data-print]"),
         ("/admin/connexion", None),
     ],

@@ -209,13 +209,13 @@ def test_thematiques_are_found_with_the_filter_and_counted(served, new_page):
     visible = page.locator("#champ-thematiques input[type=checkbox]:visible")
     expect(visible).to_have_count(1)
     page.get_by_text("Garde d’enfants", exact=True).click()
-    expect(famille.locator(".theme-group__count")).to_have_text("1 cochée")
+    expect(famille.locator(".theme-group__count")).to_have_text("Cochées : 1")
     page.get_by_label("Filtrer les thématiques").fill("")
     expect(page.locator("#groupe-categorie-lecture-ecriture-calcul")).to_be_visible()
     expect(page.get_by_label("Filtrer les thématiques")).to_be_visible()
     save(page)  # Enter in the filter box would not have sent the form; the button does.
     expect(page.locator(".fr-alert--success")).to_have_text("Service enregistré.")
-    expect(famille.locator(".theme-group__count")).to_have_text("1 cochée")
+    expect(famille.locator(".theme-group__count")).to_have_text("Cochées : 1")
 
 
 def test_on_a_phone_the_save_buttons_stay_in_view(served, new_page):

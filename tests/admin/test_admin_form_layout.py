@@ -91,7 +91,7 @@ def test_thematiques_fold_by_categorie_with_the_count_ticked(signed_in):
     assert [group.get("id") for group in opened] == ["groupe-categorie-lecture-ecriture-calcul"]
     summary = opened[0].find("summary")
     assert summary.text.startswith("Lecture, écriture et calcul")
-    assert summary.find(class_="theme-group__count").text == "1 cochée"
+    assert summary.find(class_="theme-group__count").text == "Cochées : 1"
     assert "checked" in opened[0].find("input", value=FLE).attrs
     # The filter needs JavaScript: without it, it is not shown.
     assert "hidden" in form.find(class_="theme-filter").attrs

@@ -284,7 +284,7 @@ def test_a_print_button_by_script_and_a_sentence_without(client, sample):
     assert button.get("data-print") is not None and button.get("hidden") is not None
     assert "Ctrl + P" in document.find("p", class_="hint").text
     scripts = document.find_all("script")
-    assert [script.get("src") for script in scripts] == ["/static/fiche.js"]
+    assert [script.get("src") for script in scripts] == ["/static/print.js"]
     assert all(not script.text.strip() for script in scripts)  # no inline script
     stylesheets = [link.get("href") for link in document.find_all("link", rel="stylesheet")]
     assert stylesheets == ["/static/fiche.css"]  # standalone: not the site's layout

@@ -19,8 +19,8 @@
   function showCount(group) {
     var count = group.querySelector(".theme-group__count");
     var n = ticked(group);
-    var pattern = n === 1 ? count.dataset.one : count.dataset.many;
-    count.textContent = n ? pattern.replace("#", n) : "";
+    // "Cochées : #": one wording for every number, in every language's plural rules.
+    count.textContent = n ? count.dataset.pattern.replace("#", n) : "";
   }
 
   function applyFilter() {

@@ -46,6 +46,7 @@ SIGNED_IN = {"dashboard", "service-editor", "structure-editor"}
 LOCALES = ("fr", "ar")
 WIDTHS = (1280, 390)
 
+
 def address(page: str, locale: str) -> str:
     """The page in the interface's language ``locale``: French, the default, or `?lang=`."""
     url = PAGES[page]

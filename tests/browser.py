@@ -48,6 +48,19 @@ def serve(app) -> Iterator[str]:
 
 
 @contextmanager
+def seeded_site(folder: Path, request) -> Iterator[str]:
+    """The application with the sample data of `make run` (`directory seed`), in ``folder``,
+    on a real local HTTP server; yields its base URL."""
+    from tests.conftest import make_app
+
+    app = make_app(folder / "directory.sqlite3", "embedded", request)
+    result = app.test_cli_runner().invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    with serve(app) as url:
+        yield url
+
+
+@contextmanager
 def launch_chromium() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail("Debian's Chromium is missing: run `make browser` (apt-get install chromium).")

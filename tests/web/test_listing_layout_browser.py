@@ -5,8 +5,7 @@ each phone number whole."""
 
 import pytest
 
-from tests.browser import new_context, serve
-from tests.conftest import make_app
+from tests.browser import new_context, seeded_site
 
 pytestmark = pytest.mark.browser
 
@@ -17,11 +16,7 @@ WIDTHS = [1280, 390]
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory, request):
-    folder = tmp_path_factory.mktemp("listing-layout")
-    app = make_app(folder / "directory.sqlite3", "embedded", request)
-    result = app.test_cli_runner().invoke(args=["seed"])
-    assert result.exit_code == 0, result.output
-    with serve(app) as url:
+    with seeded_site(tmp_path_factory.mktemp("listing-layout"), request) as url:
         yield url
 
 

@@ -6,8 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import axe_violations, described, new_context, serve
-from tests.conftest import make_app
+from tests.browser import axe_violations, described, new_context, seeded_site
 
 pytestmark = pytest.mark.browser
 
@@ -19,11 +18,7 @@ PROFILE = (
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory, request):
-    folder = tmp_path_factory.mktemp("orientation-browser")
-    app = make_app(folder / "directory.sqlite3", "embedded", request)
-    result = app.test_cli_runner().invoke(args=["seed"])
-    assert result.exit_code == 0, result.output
-    with serve(app) as url:
+    with seeded_site(tmp_path_factory.mktemp("orientation-browser"), request) as url:
         yield url
 
 

@@ -1,13 +1,10 @@
 """The search page on a phone (390 px wide, Chromium), with and without JavaScript, and the
 right-to-left layout of the languages written that way — on the sample data of `make run`."""
 
-import json
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import new_context, serve
-from tests.conftest import SEED, import_records, make_app
+from tests.browser import new_context, seeded_site
 
 pytestmark = pytest.mark.browser
 
@@ -16,13 +13,8 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="module")
 def seeded_url(tmp_path_factory, request):
-    folder = tmp_path_factory.mktemp("phone")
-    app = make_app(folder / "directory.sqlite3", "embedded", request)
-    structures = json.loads((SEED / "structures.json").read_text())
-    services = json.loads((SEED / "services.json").read_text())
-    import_records(app, folder, structures, services)
-    with serve(app) as base_url:
-        yield base_url
+    with seeded_site(tmp_path_factory.mktemp("phone"), request) as url:
+        yield url
 
 
 @pytest.fixture(params=[True, False], ids=["javascript", "no-javascript"])

@@ -49,7 +49,7 @@ assets: node_modules/.package-lock.json  ## The State design system (DSFR), from
 translations: install  ## Compile the gettext catalogues (the .mo files are never committed)
 	$(BIN)/pybabel -q compile -d directory/translations
 
-pdf-libs:  ## WeasyPrint's system libraries and fonts (Pango, DejaVu), from Debian
+pdf-libs:  ## WeasyPrint's system libraries and the fonts of the sheet's languages, from Debian
 	scripts/install-pdf-libs
 
 browser:  ## Debian's Chromium for the page tests (never a downloaded browser)

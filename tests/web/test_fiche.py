@@ -330,6 +330,19 @@ def test_the_pdf_in_arabic(client, sample):
     assert "الهاتف" in text  # Phone
 
 
+@pytest.mark.parametrize(
+    "lang,font",
+    [("ti", "Abyssinica-SIL"), ("bn", "Lohit-Bengali")],
+)
+def test_the_pdf_has_the_letters_of_every_language(client, sample, tmp_path, lang, font):
+    """The scripts DejaVu lacks are drawn with a font that has their letters (`make
+    pdf-libs`), never with the empty boxes of a missing glyph."""
+    pdf = tmp_path / "fiche.pdf"
+    pdf.write_bytes(get_sheet(client, FLE, langue_fiche=lang, format="pdf").data)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
+    assert font in fonts.stdout, fonts.stdout
+
+
 def test_the_qr_codes_of_the_pdf_read_back_as_the_service_pages(client, sample, tmp_path):
     pdf = tmp_path / "fiche.pdf"
     pdf.write_bytes(get_sheet(client, FLE, CV, format="pdf").data)

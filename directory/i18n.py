@@ -118,7 +118,7 @@ def _remember_choice(response):
             httponly=True,
             samesite="Lax",
         )
-    if request.accept_languages or request.cookies.get(COOKIE):
+    if response.mimetype in ("text/html", "application/json"):  # words, not assets
         response.vary.update(("Accept-Language", "Cookie"))
     return response
 

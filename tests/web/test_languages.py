@@ -170,6 +170,17 @@ def test_the_language_is_remembered_else_the_browsers(clients):
         assert html_of(document).get("lang") == expected, header
 
 
+def test_the_choice_is_a_lasting_cookie_and_pages_vary_with_it(clients):
+    response = clients[0].get("/signataires?lang=uk")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("lang=uk;") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert f"Max-Age={i18n.COOKIE_SECONDS}" in cookie
+    assert {"Accept-Language", "Cookie"} <= set(response.vary)
+    stylesheet = clients[0].get("/static/annuaire.css")
+    assert "Accept-Language" not in stylesheet.vary  # assets are the same in every language
+    clients[0].get("/?lang=fr")
+
+
 def test_an_unknown_lang_leaves_french(clients):
     document = parse(clients[0].get("/signataires?lang=xx").data)
     assert html_of(document).get("lang") == "fr"

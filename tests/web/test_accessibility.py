@@ -229,7 +229,7 @@ def test_from_search_to_a_printed_sheet_with_the_keyboard_alone(open_context, ba
     tab_to(page, lambda f: f["text"] == "Imprimer la fiche")
     page.keyboard.press("Enter")
     assert page.evaluate("window.printed") == 1
-    tab_to(page, lambda f: f["text"].startswith("Ajouter à la fiche"))
+    tab_to(page, lambda f: f["text"].startswith("Ajouter à la fiche"), key="Shift+Tab")
     press_and_load(page)
     tab_to(page, lambda f: f["href"] == "/panier")
     press_and_load(page)

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.ban_server import BanServer
-from tests.browser import serve
+from tests.browser import new_context, seeded_site, serve
 from tests.conftest import import_records, make_app
 from tests.web.web_sample import SERVICES, STRUCTURES
 
@@ -11,6 +11,21 @@ from tests.web.web_sample import SERVICES, STRUCTURES
 @pytest.fixture
 def sample(load):
     load(STRUCTURES, SERVICES)
+
+
+@pytest.fixture(scope="module")
+def seeded_url(tmp_path_factory, request):
+    """The application with the sample data of `make run`, served over HTTP (one per module)."""
+    with seeded_site(tmp_path_factory.mktemp("seeded"), request) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser):
+    """A desktop browser tab, JavaScript on."""
+    context = new_context(browser)
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture(scope="module")

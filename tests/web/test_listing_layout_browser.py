@@ -5,26 +5,11 @@ each phone number whole."""
 
 import pytest
 
-from tests.browser import new_context, seeded_site
-
 pytestmark = pytest.mark.browser
 
 SERVICE = "/services/ofii-paris--cir"  # verified, with a long freshness line
 STRUCTURES = ["ofii-paris", "france-travail-paris", "mission-locale-paris", "ville-de-paris"]
 WIDTHS = [1280, 390]
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory, request):
-    with seeded_site(tmp_path_factory.mktemp("listing-layout"), request) as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser):
-    context = new_context(browser)
-    yield context.new_page()
-    context.close()
 
 
 def box(page, selector: str) -> dict:
@@ -38,9 +23,9 @@ def bottom(found: dict) -> float:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_freshness_line_ends_above_the_footer(page, base_url, width):
+def test_the_freshness_line_ends_above_the_footer(page, seeded_url, width):
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(base_url + SERVICE)
+    page.goto(seeded_url + SERVICE)
     freshness = box(page, ".freshness")
     assert "vérifié par le partenaire" in page.locator(".freshness").inner_text()
     assert bottom(box(page, ".where-when")) <= freshness["y"]
@@ -48,11 +33,11 @@ def test_the_freshness_line_ends_above_the_footer(page, base_url, width):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_printed_freshness_line_ends_above_the_text(page, base_url, width):
+def test_the_printed_freshness_line_ends_above_the_text(page, seeded_url, width):
     """In print the footer is gone and the where-and-when column comes first."""
     page.set_viewport_size({"width": width, "height": 900})
     page.emulate_media(media="print")
-    page.goto(base_url + SERVICE)
+    page.goto(seeded_url + SERVICE)
     freshness = box(page, ".freshness")
     assert bottom(box(page, ".where-when")) <= freshness["y"]
     assert bottom(freshness) <= box(page, ".sheet-main")["y"]
@@ -84,12 +69,12 @@ CONTACT_LINES = """facts => facts.map(fact => {
 @pytest.mark.parametrize("text_size", ["100%", "200%"])
 @pytest.mark.parametrize("structure_id", STRUCTURES)
 def test_each_contact_line_keeps_its_icon_beside_it_at_390_px(
-    page, base_url, structure_id, text_size
+    page, seeded_url, structure_id, text_size
 ):
     """200 %: the text size a person with low vision may set (WCAG 1.4.4), where a phone
     number would otherwise break over several lines."""
     page.set_viewport_size({"width": 390, "height": 900})
-    page.goto(f"{base_url}/structures/{structure_id}")
+    page.goto(f"{seeded_url}/structures/{structure_id}")
     page.evaluate(f"document.documentElement.style.fontSize = '{text_size}'")
     lines = page.locator("aside .fact[class*='fr-icon-']").evaluate_all(CONTACT_LINES)
     assert len(lines) >= 3, lines  # address, phone, e-mail at least

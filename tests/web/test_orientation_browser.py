@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import axe_violations, described, new_context, seeded_site
+from tests.browser import axe_violations, described, new_context
 
 pytestmark = pytest.mark.browser
 
@@ -16,29 +16,16 @@ PROFILE = (
 )
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory, request):
-    with seeded_site(tmp_path_factory.mktemp("orientation-browser"), request) as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser):
-    context = new_context(browser)
-    yield context.new_page()
-    context.close()
-
-
 def tick(page, input_id: str) -> None:
     """Click a checkbox's label, as a person does (the DSFR draws the box on the label)."""
     page.locator(f"label[for='{input_id}']").click()
     expect(page.locator(f"#{input_id}")).to_be_checked()
 
 
-def test_from_the_home_page_to_a_printed_sheet_for_three_barriers_in_8_actions(page, base_url):
+def test_from_the_home_page_to_a_printed_sheet_for_three_barriers_in_8_actions(page, seeded_url):
     """A 28-year-old refugee, French A1, speaking Dari, in the 19e, who needs childcare, a
     French course and a job. Each numbered step is one thing the auditor does."""
-    page.goto(base_url + "/")
+    page.goto(seeded_url + "/")
     # 1. The first link of the header.
     page.get_by_role("link", name="Orienter une personne").click()
     # 2. Her situation (typing into the form's fields: age, status, year, level, place).
@@ -66,11 +53,11 @@ def test_from_the_home_page_to_a_printed_sheet_for_three_barriers_in_8_actions(p
 
 
 def test_the_age_survives_changing_barriers_and_the_form_works_without_javascript(
-    browser, base_url
+    browser, seeded_url
 ):
     context = new_context(browser, javascript=False)
     page = context.new_page()
-    page.goto(base_url + "/orientation")
+    page.goto(seeded_url + "/orientation")
     page.get_by_label("Âge").fill("20")
     tick(page, "frein-sante")
     page.get_by_role("button", name="Voir les orientations").click()
@@ -95,7 +82,7 @@ def test_the_age_survives_changing_barriers_and_the_form_works_without_javascrip
     ],
     ids=["empty-form", "results", "sheet-en", "sheet-ar"],
 )
-def test_axe_finds_no_violation(page, base_url, url):
-    page.goto(base_url + url)
+def test_axe_finds_no_violation(page, seeded_url, url):
+    page.goto(seeded_url + url)
     violations = axe_violations(page, tags=None)  # every rule, best practices included
     assert violations == [], described(violations)

@@ -4,17 +4,11 @@ right-to-left layout of the languages written that way — on the sample data of
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import new_context, seeded_site
+from tests.browser import new_context
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def seeded_url(tmp_path_factory, request):
-    with seeded_site(tmp_path_factory.mktemp("phone"), request) as url:
-        yield url
 
 
 @pytest.fixture(params=[True, False], ids=["javascript", "no-javascript"])

@@ -15,13 +15,6 @@ SCREENSHOT = Path("/tmp/search.png")
 FLE_TITLE = "Cours de français langue étrangère pour débutants"
 
 
-@pytest.fixture
-def page(browser):
-    context = new_context(browser)
-    yield context.new_page()
-    context.close()
-
-
 def results_heading(page):
     return page.locator("#resultats-titre")
 

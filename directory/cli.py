@@ -10,7 +10,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from . import cli_accounts, cli_backup
+from . import cli_accounts, cli_backup, cli_stats
 from .database import upgrade_to_head
 from .extensions import db
 from .models import Structure
@@ -213,7 +213,13 @@ def index_sync_command() -> None:
 
 def register(app: Flask) -> None:
     commands = (init_db_command, seed_command, import_command, export_command, reindex_command)
-    for command in (*commands, index_group, *cli_accounts.COMMANDS, *cli_backup.COMMANDS):
+    for command in (
+        *commands,
+        index_group,
+        *cli_accounts.COMMANDS,
+        *cli_backup.COMMANDS,
+        *cli_stats.COMMANDS,
+    ):
         app.cli.add_command(command)
 
 

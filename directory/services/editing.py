@@ -205,6 +205,20 @@ def review_due_on(listing: Service | Structure) -> date:
     return last_confirmed(listing) + timedelta(days=ref.FREQUENCE_JOURS[listing.frequence_maj])
 
 
+# What a listing's review date says of it on a day (the figures' freshness).
+UP_TO_DATE, DUE, OVERDUE = "a-jour", "a-verifier", "en-retard"
+
+
+def review_state(listing: Service | Structure, today: date) -> str:
+    """Up to date before its review date; due from that date; overdue once one more period
+    of its update frequency has passed without a confirmation."""
+    due_on = review_due_on(listing)
+    if due_on > today:
+        return UP_TO_DATE
+    overdue_on = due_on + timedelta(days=ref.FREQUENCE_JOURS[listing.frequence_maj])
+    return OVERDUE if overdue_on <= today else DUE
+
+
 def due_for_review(
     structure_ids: set[str] | None = None, today: date | None = None
 ) -> list[Service | Structure]:

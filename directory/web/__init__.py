@@ -14,4 +14,4 @@ def directory_access() -> None:
         require_search_access()
 
 
-from . import assets, basket, errors, fiche, orientation, views, wording  # noqa: E402, F401  (routes register on import)
+from . import assets, basket, errors, fiche, figures, orientation, views, wording  # noqa: E402, F401  (routes register on import)

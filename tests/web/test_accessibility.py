@@ -37,12 +37,13 @@ PAGES = {
     "orientation": f"/orientation?{PROFILE}",
     "sheet": f"/fiche?services=ville-de-paris--rif-creches&{PROFILE}",
     "not-found": "/services/aucun-service-de-ce-nom",
+    "statistics": "/statistiques?niveau=A1",
     "login": "/admin/connexion",
     "dashboard": "/admin/",
     "service-editor": f"/admin/services/{SERVICE}",
     "structure-editor": f"/admin/structures/{STRUCTURE}/modifier",
 }
-SIGNED_IN = {"dashboard", "service-editor", "structure-editor"}
+SIGNED_IN = {"dashboard", "service-editor", "structure-editor", "statistics"}
 LOCALES = ("fr", "ar")
 WIDTHS = (1280, 390)
 

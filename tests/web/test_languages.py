@@ -41,6 +41,7 @@ ADMIN_PAGES = {
     "dashboard": "/admin/",
     "structure editor": "/admin/structures/langues-avenir/modifier",
     "service editor": "/admin/services/fle-debutants",
+    "statistics": "/statistiques",
 }
 # What reads the same in every language: proper names, codes, distances.
 SAME_EVERYWHERE = re.compile(
@@ -54,7 +55,7 @@ SAME_EVERYWHERE = re.compile(
 # Words English spells as French does.
 SAME_IN_ENGLISH = re.compile(
     r"^(?:\d+ (?:services?|structures?)|Action|Addictions|Arrondissement|Contact|Description"
-    r"|Information|Latitude|Longitude|Menu|Services?|Structures?)$"
+    r"|Information|Latitude|Longitude|Menu|Services?|Structures?|Total)$"
 )
 
 

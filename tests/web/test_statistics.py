@@ -1,0 +1,94 @@
+"""/statistiques: coverage for whoever may search, freshness for accounts, each as CSV."""
+
+import csv
+import io
+
+import pytest
+
+from directory.extensions import db
+from directory.services import accounts
+from tests.admin.pages import sign_in
+from tests.conftest import import_records, make_app
+from tests.services.test_figures import SERVICES, STRUCTURES, expected_coverage
+from tests.web.html_page import parse
+
+PASSWORD = "un mot de passe solide"
+
+
+def _app(tmp_path, request, public: bool):
+    app = make_app(tmp_path / "directory.sqlite3", "embedded", request, PUBLIC_SEARCH=public)
+    import_records(app, tmp_path, STRUCTURES, SERVICES)
+    with app.app_context():
+        accounts.create_user("lectrice@ofii.fr", PASSWORD, "reader")
+        accounts.create_user("admin@example.org", PASSWORD, "admin")
+        db.session.commit()
+    return app
+
+
+@pytest.fixture
+def public_app(tmp_path, request):
+    return _app(tmp_path, request, public=True)
+
+
+@pytest.fixture
+def private_app(tmp_path, request):
+    return _app(tmp_path, request, public=False)
+
+
+def _table(page, caption: str):
+    return next(t for t in page.find_all("table") if t.find("caption").text == caption)
+
+
+def test_anyone_sees_the_coverage_with_empty_and_thin_cells_marked(public_app):
+    page = parse(public_app.test_client().get("/statistiques").data)
+    table = _table(page, "Couverture par catégorie et par arrondissement")
+    assert table.parent.parent.get("tabindex") == "0"
+    row = next(tr for tr in table.find_all("tr") if tr.find("th").text == "Famille")
+    cells = [td.text for td in row.find_all("td")]
+    assert cells[18] == "2 faible" and cells[0] == "1 faible"
+    sante = next(tr for tr in table.find_all("tr") if tr.find("th").text == "Santé")
+    assert {td.text for td in sante.find_all("td")} == {"0 aucun"}
+    # Anonymous visitors do not see the freshness of the partners' listings.
+    assert "Fraîcheur des fiches" not in page.text
+    assert public_app.test_client().get("/statistiques/fraicheur.csv").status_code == 401
+
+
+def test_the_form_restricts_the_coverage_to_a_level_and_a_language(public_app):
+    client = public_app.test_client()
+    page = parse(client.get("/statistiques?niveau=A1&langue=ru").data)
+    table = _table(page, "Couverture par catégorie et par arrondissement")
+    row = next(tr for tr in table.find_all("tr") if tr.find("th").text == "Famille")
+    assert [td.text for td in row.find_all("td")][18] == "0 aucun"
+    assert page.find("option", value="A1").get("selected") is not None
+    assert client.get("/statistiques?niveau=Z9").status_code == 400
+
+
+def test_the_coverage_csv(public_app):
+    response = public_app.test_client().get("/statistiques/couverture.csv?niveau=A1")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == ["categorie", *map(str, range(1, 21))]
+    expected = expected_coverage("A1")
+    assert {row[0]: [int(n) for n in row[1:]] for row in rows[1:]} == {
+        categorie: list(counts.values()) for categorie, counts in expected.items()
+    }
+
+
+@pytest.mark.parametrize("email", ["lectrice@ofii.fr", "admin@example.org"])
+def test_accounts_see_the_freshness_too(private_app, email):
+    client = private_app.test_client()
+    assert sign_in(client, email, PASSWORD).status_code == 302
+    page = parse(client.get("/statistiques").data)
+    table = _table(page, "Fraîcheur des fiches")
+    names = [tr.find("th").text for tr in table.find_all("tr")[1:]]
+    assert names == ["Association Alpha", "Bêta Insertion", "Structure en préparation", "Total"]
+    response = client.get("/statistiques/fraicheur.csv")
+    lines = response.get_data(as_text=True).splitlines()
+    assert lines[0] == "structure,nom,a_jour,a_verifier,en_retard"
+    assert lines[1].startswith("asso,Association Alpha,") and lines[-1].startswith("total,,")
+
+
+def test_without_public_search_anonymous_visitors_get_what_other_pages_answer(private_app):
+    client = private_app.test_client()
+    for url in ("/statistiques", "/statistiques/couverture.csv", "/statistiques/fraicheur.csv"):
+        assert client.get(url).status_code == client.get("/").status_code == 401, url

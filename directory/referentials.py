@@ -94,6 +94,12 @@ INSEE_ARRONDISSEMENT = {code: n for n, code in ARRONDISSEMENTS_INSEE.items()}
 # Paris, its département, Île-de-France, the Métropole du Grand Paris (EPCI), France.
 PARIS_WIDE_ZONES = {"75056", "75", "11", "200054781", "france", "99100"}
 CODE_POSTAUX = {f"750{n:02d}": n for n in range(1, 21)} | {"75116": 16}
+PARIS_INSEE = "75056"
+
+
+def is_paris(code_insee: str) -> bool:
+    """Whether an INSEE code is the commune of Paris or one of its arrondissements."""
+    return code_insee == PARIS_INSEE or code_insee in INSEE_ARRONDISSEMENT
 
 
 # Where each arrondissement's town hall stands (lat, lon): the reference point for "nearest"

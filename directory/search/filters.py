@@ -28,8 +28,15 @@ TERMS, FLAG, NUMBER, OPTION = "terms", "flag", "number", "option"
 CHOICE, ARRONDISSEMENT, IDENTIFIER, LANGUAGE = "choice", "arrondissement", "identifier", "language"
 
 
-def covered_arrondissements(zone: list[str] | None) -> tuple[str, ...]:
-    if not zone or ref.PARIS_WIDE_ZONES.intersection(zone):
+def covered_arrondissements(
+    zone: list[str] | None, code_insee: str | None = None
+) -> tuple[str, ...]:
+    """The arrondissements a service's eligibility zone covers. Without a zone, the commune of
+    its own address (``code_insee``): Paris (any 751xx) is every arrondissement, another
+    commune none; with neither a zone nor an address, everywhere."""
+    if not zone:
+        return EVERY_ARRONDISSEMENT if not code_insee or ref.is_paris(code_insee) else ()
+    if ref.PARIS_WIDE_ZONES.intersection(zone):
         return EVERY_ARRONDISSEMENT
     return tuple(
         str(ref.INSEE_ARRONDISSEMENT[code]) for code in zone if code in ref.INSEE_ARRONDISSEMENT
@@ -98,7 +105,7 @@ FILTERS = (
     Filter(
         "arrondissement",
         _l("Arrondissement"),
-        terms=lambda s: covered_arrondissements(s.zone_eligibilite),
+        terms=lambda s: covered_arrondissements(s.zone_eligibilite, s.code_insee),
         check=ARRONDISSEMENT,
         unfolded=True,
     ),

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from directory import referentials as ref
 
 LANGUAGES = ["en", "ar", "prs", "ps", "ti", "es", "uk", "ru"]
+COMMUNES = ["75056", "93066", None]
 ZONES = [
     None,
     ["75056"],
@@ -86,7 +87,9 @@ def make_service(rng: random.Random, n: int, structures: list[dict]) -> dict:
         "publics": publics,
         "modes_accueil": modes,
         "zone_eligibilite": rng.choice(ZONES),
-        "code_insee": ref.ARRONDISSEMENTS_INSEE[arrondissement],
+        # Mostly in its arrondissement; sometimes Paris as a whole, Saint-Denis, or no address
+        # (what a zone left empty means depends on it).
+        "code_insee": rng.choice([ref.ARRONDISSEMENTS_INSEE[arrondissement]] * 6 + COMMUNES),
         "latitude": round(rng.uniform(48.82, 48.90), 5) if located else None,
         "longitude": round(rng.uniform(2.25, 2.42), 5) if located else None,
         "niveau_francais_min": niveau_min,

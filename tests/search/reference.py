@@ -20,8 +20,12 @@ def _within(value, low, high) -> bool:
     return (low is None or low <= value) and (high is None or value <= high)
 
 
-def covers(zone, arrondissement: int) -> bool:
-    return zone is None or bool(PARIS_WIDE & set(zone)) or f"751{arrondissement:02d}" in zone
+def covers(zone, arrondissement: int, code_insee=None) -> bool:
+    """DESIGN.md §2: without a zone, the commune of the service's own address; Paris is one
+    commune (75056, 751xx), any other covers no arrondissement; neither: everywhere."""
+    if not zone:
+        return code_insee is None or code_insee == "75056" or code_insee.startswith("751")
+    return bool(PARIS_WIDE & set(zone)) or f"751{arrondissement:02d}" in zone
 
 
 def expand_thematique(value: str) -> set[str]:
@@ -47,7 +51,8 @@ def matches_filter(name: str, values, service: dict, structure: dict, dedicated=
         wanted = set().union(*(expand_thematique(v) for v in values))
         return bool(wanted & set(service.get("thematiques") or []))
     if name == "arrondissement":
-        return any(covers(service.get("zone_eligibilite"), int(n)) for n in values)
+        zone, code_insee = service.get("zone_eligibilite"), service.get("code_insee")
+        return any(covers(zone, int(n), code_insee) for n in values)
     if name == "niveau":
         low, high = service.get("niveau_francais_min"), service.get("niveau_francais_max")
         return any(_within(_rank(v), low and _rank(low), high and _rank(high)) for v in values)

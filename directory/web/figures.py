@@ -2,31 +2,44 @@
 freshness for signed-in accounts; each table also as CSV."""
 
 from flask import Response, abort, render_template, request
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from .. import referentials as ref
 from ..auth import current_user
+from ..schemas.messages import flatten_errors
 from ..services import figures
 from . import blueprint
 
 CSV_TABLES = ("couverture", "fraicheur")
+# The form's fields, under the names of the search parameters they become.
+FIELD_TITLES = {"niveau": _l("Niveau de français de la personne"), "langues": _l("Langues parlées")}
 
 
-def _coverage() -> dict[str, dict[int, int]]:
-    """Coverage for the level and language the form chose; 400 for values search refuses."""
+def _coverage() -> tuple[dict[str, dict[int, int]], list[str]]:
+    """Coverage for the level and language the form chose, or what is wrong with them (each
+    message naming its field)."""
     try:
-        return figures.coverage(request.args.get("niveau"), request.args.get("langue"))
-    except ValidationError:
-        abort(400)
+        return figures.coverage(request.args.get("niveau"), request.args.get("langue")), []
+    except ValidationError as error:
+        problems = flatten_errors(error.messages).items()
+        return {}, [f"{_field_title(key)} : {' '.join(messages)}" for key, messages in problems]
+
+
+def _field_title(key: str) -> str:
+    """ "langues.0" -> "Langues parlées" """
+    return str(FIELD_TITLES.get(key.split(".")[0], key))
 
 
 @blueprint.get("/statistiques")
 def statistics():
     signed_in = current_user() is not None
     rows, total = figures.freshness() if signed_in else ([], None)
-    return render_template(
+    coverage, errors = _coverage()
+    page = render_template(
         "statistics.html",
-        coverage=_coverage(),
+        coverage=coverage,
+        errors=errors,
         cell_state=figures.cell_state,
         thin_max=figures.THIN_MAX,
         categories=ref.CATEGORIES,
@@ -37,6 +50,7 @@ def statistics():
         freshness=rows,
         freshness_total=total,
     )
+    return page, 400 if errors else 200
 
 
 @blueprint.get("/statistiques/<table>.csv")
@@ -44,7 +58,10 @@ def statistics_csv(table: str):
     if table not in CSV_TABLES:
         abort(404)
     if table == "couverture":
-        body = figures.coverage_csv(_coverage())
+        coverage, errors = _coverage()
+        if errors:
+            return Response("\n".join(errors) + "\n", 400, mimetype="text/plain")
+        body = figures.coverage_csv(coverage)
     elif current_user() is None:
         abort(401)
     else:

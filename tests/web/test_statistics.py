@@ -60,7 +60,19 @@ def test_the_form_restricts_the_coverage_to_a_level_and_a_language(public_app):
     row = next(tr for tr in table.find_all("tr") if tr.find("th").text == "Famille")
     assert [td.text for td in row.find_all("td")][18] == "0 aucun"
     assert page.find("option", value="A1").get("selected") is not None
-    assert client.get("/statistiques?niveau=Z9").status_code == 400
+
+
+def test_a_refused_level_or_language_is_named_with_its_problem(public_app):
+    client = public_app.test_client()
+    response = client.get("/statistiques?niveau=Z9&langue=zz")
+    assert response.status_code == 400
+    problems = [li.text for li in parse(response.data).find(id="erreurs").find_all("li")]
+    assert problems == [
+        "Niveau de français de la personne : Valeur inconnue : « Z9 ».",
+        "Langues parlées : Code de langue inconnu : zz.",
+    ]
+    csv_answer = client.get("/statistiques/couverture.csv?niveau=Z9")
+    assert csv_answer.status_code == 400 and "Niveau de français" in csv_answer.text
 
 
 def test_the_coverage_csv(public_app):

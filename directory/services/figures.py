@@ -33,6 +33,10 @@ def cell_state(count: int) -> str | None:
     return THIN if count <= THIN_MAX else None
 
 
+# The level of the people the agreement receives first: the page's second table by default.
+DEFAULT_LEVEL = "A1"
+
+
 def coverage(niveau: str | None = None, langue: str | None = None) -> dict[str, dict[int, int]]:
     """For each catégorie slug, the number of published services per arrondissement (1–20),
     for a person of French level ``niveau`` speaking ``langue`` when given: the counts of the

@@ -2,6 +2,7 @@
 freshness for signed-in accounts; each table also as CSV."""
 
 from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
@@ -16,11 +17,11 @@ CSV_TABLES = ("couverture", "fraicheur")
 FIELD_TITLES = {"niveau": _l("Niveau de français de la personne"), "langues": _l("Langues parlées")}
 
 
-def _coverage() -> tuple[dict[str, dict[int, int]], list[str]]:
-    """Coverage for the level and language the form chose, or what is wrong with them (each
-    message naming its field)."""
+def _coverage(niveau: str | None) -> tuple[dict[str, dict[int, int]], list[str]]:
+    """Coverage for the level and language asked, or what is wrong with them (each message
+    naming its field)."""
     try:
-        return figures.coverage(request.args.get("niveau"), request.args.get("langue")), []
+        return figures.coverage(niveau, request.args.get("langue")), []
     except ValidationError as error:
         problems = flatten_errors(error.messages).items()
         return {}, [f"{_field_title(key)} : {' '.join(messages)}" for key, messages in problems]
@@ -35,10 +36,14 @@ def _field_title(key: str) -> str:
 def statistics():
     signed_in = current_user() is not None
     rows, total = figures.freshness() if signed_in else ([], None)
-    coverage, errors = _coverage()
+    # For a person of the level chosen, A1 unless said: "no childcare for A1 in the 19e".
+    niveau = request.args.get("niveau") or figures.DEFAULT_LEVEL
+    coverage, errors = _coverage(niveau)
     page = render_template(
         "statistics.html",
+        coverage_all=figures.coverage(),
         coverage=coverage,
+        person_title=_("Pour une personne de niveau %(niveau)s", niveau=niveau),
         errors=errors,
         cell_state=figures.cell_state,
         thin_max=figures.THIN_MAX,
@@ -46,7 +51,7 @@ def statistics():
         arrondissement_label=ref.arrondissement_label,
         niveaux=ref.NIVEAUX_FRANCAIS,
         langues=ref.langues(),
-        chosen=request.args,
+        chosen={"niveau": niveau, "langue": request.args.get("langue")},
         freshness=rows,
         freshness_total=total,
     )
@@ -58,7 +63,7 @@ def statistics_csv(table: str):
     if table not in CSV_TABLES:
         abort(404)
     if table == "couverture":
-        coverage, errors = _coverage()
+        coverage, errors = _coverage(request.args.get("niveau"))
         if errors:
             return Response("\n".join(errors) + "\n", 400, mimetype="text/plain")
         body = figures.coverage_csv(coverage)

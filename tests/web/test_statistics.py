@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from directory import referentials as ref
 from directory.extensions import db
 from directory.services import accounts
 from tests.admin.pages import sign_in
@@ -41,7 +42,7 @@ def _table(page, caption: str):
 
 def test_anyone_sees_the_coverage_with_empty_and_thin_cells_marked(public_app):
     page = parse(public_app.test_client().get("/statistiques").data)
-    table = _table(page, "Couverture par catégorie et par arrondissement")
+    table = _table(page, "Tous les services publiés")
     assert table.parent.parent.get("tabindex") == "0"
     row = next(tr for tr in table.find_all("tr") if tr.find("th").text == "Famille")
     cells = [td.text for td in row.find_all("td")]
@@ -55,11 +56,32 @@ def test_anyone_sees_the_coverage_with_empty_and_thin_cells_marked(public_app):
 
 def test_the_form_restricts_the_coverage_to_a_level_and_a_language(public_app):
     client = public_app.test_client()
-    page = parse(client.get("/statistiques?niveau=A1&langue=ru").data)
-    table = _table(page, "Couverture par catégorie et par arrondissement")
+    page = parse(client.get("/statistiques?niveau=B1&langue=ru").data)
+    table = _table(page, "Pour une personne de niveau B1")
     row = next(tr for tr in table.find_all("tr") if tr.find("th").text == "Famille")
     assert [td.text for td in row.find_all("td")][18] == "0 aucun"
-    assert page.find("option", value="A1").get("selected") is not None
+    assert page.find("option", value="B1").get("selected") is not None
+
+
+def _cells(table) -> dict[str, list[int]]:
+    rows = table.find("tbody").find_all("tr")
+    return {
+        tr.find("th").text: [int(td.text.split()[0]) for td in tr.find_all("td")] for tr in rows
+    }
+
+
+def test_at_a_glance_the_coverage_for_a_person_at_a1(public_app):
+    """Without a choice, the first table is for a person of level A1, next to all services."""
+    page = parse(public_app.test_client().get("/statistiques").data)
+    captions = [table.find("caption").text for table in page.find_all("table")]
+    assert captions[:2] == ["Pour une personne de niveau A1", "Tous les services publiés"]
+    labels = {slug: str(label) for slug, label in ref.CATEGORIES.items()}
+    for caption, niveau in (
+        ("Pour une personne de niveau A1", "A1"),
+        ("Tous les services publiés", None),
+    ):
+        expected = {labels[c]: list(row.values()) for c, row in expected_coverage(niveau).items()}
+        assert _cells(_table(page, caption)) == expected
 
 
 def test_a_refused_level_or_language_is_named_with_its_problem(public_app):

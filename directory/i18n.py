@@ -3,7 +3,7 @@ source), which one a request is answered in, and which way each is written."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -28,7 +28,7 @@ class Language:
     code: str  # ISO 639, as in `?lang=` ("prs" for Dari)
     locale: str  # CLDR locale, the folder of its catalogue ("fa_AF")
 
-    @property
+    @cached_property
     def rtl(self) -> bool:
         return Locale.parse(self.locale).character_order == "right-to-left"
 
@@ -102,8 +102,9 @@ def select_locale() -> str:
 
 
 def current() -> Language:
+    """The language of this request, one of languages() (its direction computed once)."""
     locale = str(get_locale() or SOURCE)
-    return Language(ref.language_of_locale(locale), locale)
+    return languages().get(ref.language_of_locale(locale)) or Language(SOURCE, SOURCE)
 
 
 def _remember_choice(response):

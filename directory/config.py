@@ -77,6 +77,8 @@ def settings_from_environment(instance_path: str) -> dict:
             "cap-emploi": env.get("SPE_CAP_EMPLOI", "cap-emploi-75"),
             "france-travail": env.get("SPE_FRANCE_TRAVAIL", "france-travail-paris"),
         },
+        # Days after a referral's last change of state before its personal data is erased.
+        "REFERRAL_RETENTION_DAYS": int(env.get("REFERRAL_RETENTION_DAYS", "180")),
         "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LOCALE", "fr"),
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
     }

@@ -1,6 +1,7 @@
 """SQLAlchemy models: the relational database is the source of truth."""
 
 from datetime import UTC, date, datetime
+from typing import ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -150,7 +151,8 @@ class SearchOutbox(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
-ROLES = ("admin", "editor", "reader")
+# An orienteur (OFII auditor, SPE adviser, social worker) sends referrals from its structures.
+ROLES = ("admin", "editor", "orienteur", "reader")
 
 
 class Membership(db.Model):
@@ -224,3 +226,73 @@ class PasswordResetToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Referral(db.Model):
+    """A person oriented by a partner (the sending structure) to a service, with her consent.
+
+    The personal fields (first name, contact, note) are erased by the purge a set number of
+    days after the last change of state; the row stays, anonymised, for the figures."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    service_id: Mapped[str] = mapped_column(ForeignKey("services.id"), index=True)
+    # The service's structure when sent: the figures keep it if the service moves.
+    receiving_structure_id: Mapped[str] = mapped_column(ForeignKey("structures.id"), index=True)
+    sending_structure_id: Mapped[str] = mapped_column(ForeignKey("structures.id"), index=True)
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    frein: Mapped[str] = mapped_column(String(100))  # a catégorie slug
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    refusal_motive: Mapped[str | None] = mapped_column(String(40))
+    state_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    # Personal data: erased by the purge.
+    prenom: Mapped[str | None] = mapped_column(String(100))
+    contact: Mapped[str | None] = mapped_column(String(320))
+    note: Mapped[str | None] = mapped_column(String(500))
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    service: Mapped[Service] = relationship()
+    receiving_structure: Mapped[Structure] = relationship(foreign_keys=[receiving_structure_id])
+    sending_structure: Mapped[Structure] = relationship(foreign_keys=[sending_structure_id])
+    sender: Mapped[User | None] = relationship()
+    events: Mapped[list["ReferralEvent"]] = relationship(
+        back_populates="referral", order_by="ReferralEvent.id"
+    )
+
+    # Two answers at once: the second one's UPDATE finds a newer revision and fails.
+    __mapper_args__: ClassVar[dict] = {"version_id_col": revision}
+
+
+class ReferralEvent(db.Model):
+    """One change of a referral's state: when, by whom, to what (and the refusal's motive)."""
+
+    __tablename__ = "referral_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    state: Mapped[str] = mapped_column(String(20))
+    motive: Mapped[str | None] = mapped_column(String(40))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(320))
+
+    referral: Mapped[Referral] = relationship(back_populates="events")
+
+
+class UsageEvent(db.Model):
+    """One search (first page) or orientation page opened: the day and the filters only, never
+    the free text, an address or a person's profile, never who or from where."""
+
+    __tablename__ = "usage_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "recherche" | "orientation"
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)  # {field: [values]}
+    results: Mapped[int | None] = mapped_column(Integer)

@@ -30,10 +30,14 @@ PAGE_PARAMS = PageParamsSchema()
 csrf.exempt(blueprint)
 
 
+# Reads of what is not public: they authenticate themselves, whatever the search switch.
+AUTHENTICATED_READS = {"api.list_referrals", "api.referral"}
+
+
 @blueprint.before_request
 def reading_access() -> None:
     """Reads follow the public-search switch; writes authenticate themselves (writes.py)."""
-    if request.method in ("GET", "HEAD"):
+    if request.method in ("GET", "HEAD") and request.endpoint not in AUTHENTICATED_READS:
         require_search_access()
 
 
@@ -127,4 +131,4 @@ def openapi():
     return jsonify(openapi_document())
 
 
-from . import orientation, writes  # noqa: E402, F401  (routes register on import)
+from . import orientation, referrals, writes  # noqa: E402, F401  (routes register on import)

@@ -63,7 +63,7 @@ def api_user() -> User:
         abort(401, _("Identifiants invalides."))
 
 
-def _json_body() -> dict:
+def json_body() -> dict:
     """The request's JSON object, read under the caps of hostile input (json_input.py)."""
     if not request.is_json:
         abort(415, _("Corps JSON (application/json) attendu."))
@@ -135,19 +135,19 @@ def _dump(listing) -> dict:
 
 @blueprint.patch("/services/<service_id>")
 def update_service(service_id: str):
-    user, body = api_user(), _json_body()
+    user, body = api_user(), json_body()
     return _updated(_service_or_404(service_id), user, body)
 
 
 @blueprint.patch("/structures/<structure_id>")
 def update_structure(structure_id: str):
-    user, body = api_user(), _json_body()
+    user, body = api_user(), json_body()
     return _updated(_structure_or_404(structure_id), user, body)
 
 
 @blueprint.post("/structures/<structure_id>/services")
 def create_service(structure_id: str):
-    user, body = api_user(), _json_body()
+    user, body = api_user(), json_body()
     _structure_or_404(structure_id)
     return _dump(editing.create_service(user, structure_id, body)), 201
 
@@ -167,7 +167,7 @@ def verify_service(service_id: str):
 
 @blueprint.post("/structures")
 def create_structure():
-    user, body = api_user(), _json_body()
+    user, body = api_user(), json_body()
     return _dump(editing.create_structure(user, body)), 201
 
 

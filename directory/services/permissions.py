@@ -1,6 +1,6 @@
 """Who may do what. Every admin action, through pages or the API, asks here first."""
 
-from ..models import User
+from ..models import Referral, User
 
 
 class PermissionDenied(Exception):
@@ -42,4 +42,35 @@ def require_structure_editor(user: User | None, structure_id: str) -> None:
 
 def require_structure_creator(user: User | None) -> None:
     if not can_create_structure(user):
+        raise PermissionDenied
+
+
+def _member(user: User | None, role: str, structure_id: str) -> bool:
+    return bool(user and user.active and user.role == role and structure_id in user.structure_ids)
+
+
+def can_send_referral(user: User | None, structure_id: str) -> bool:
+    """An orienteur sends referrals from the structures it is a member of."""
+    return _member(user, "orienteur", structure_id)
+
+
+def can_answer_referral(user: User | None, referral: Referral) -> bool:
+    """The editors of the receiving structure answer it; a coordinator never sees a person."""
+    return _member(user, "editor", referral.receiving_structure_id)
+
+
+def can_read_referral(user: User | None, referral: Referral) -> bool:
+    """Who answers it, and the orienteurs of the structure that sent it."""
+    return can_answer_referral(user, referral) or _member(
+        user, "orienteur", referral.sending_structure_id
+    )
+
+
+def can_read_figures(user: User | None) -> bool:
+    """Every account reads the figures (counts only, never a person)."""
+    return bool(user and user.active)
+
+
+def require_referral_sender(user: User | None, structure_id: str) -> None:
+    if not can_send_referral(user, structure_id):
         raise PermissionDenied

@@ -33,7 +33,7 @@ def _structure(structure_id: str) -> Structure:
 
 @click.group("users")
 def users_group() -> None:
-    """Accounts and their roles (admin, editor, reader)."""
+    """Accounts and their roles (admin, editor, orienteur, reader)."""
 
 
 @users_group.command("create")

@@ -15,7 +15,7 @@ from tests.admin.pages import csrf_token, sign_in
 from tests.factories import service, structure
 
 PASSWORD = "un mot de passe solide"
-USERS = {"admin": "admin", "editeur": "editor", "lecteur": "reader"}
+USERS = {"admin": "admin", "editeur": "editor", "lecteur": "reader", "orienteur": "orienteur"}
 
 
 @pytest.fixture
@@ -33,8 +33,10 @@ def directory(app, load):
     with app.app_context():
         for name, role in USERS.items():
             create_user(f"{name}@exemple.fr", PASSWORD, role)
-        editor = find_user("editeur@exemple.fr")
-        db.session.add(Membership(user_id=editor.id, structure_id="a"))
+        # Both members of A: the editor edits its listings, the orienteur only orients from it.
+        for member in ("editeur", "orienteur"):
+            user = find_user(f"{member}@exemple.fr")
+            db.session.add(Membership(user_id=user.id, structure_id="a"))
         db.session.commit()
     return app
 
@@ -111,7 +113,7 @@ def expected_status(user: str | None, action: str, target: str) -> int:
 
 @pytest.mark.parametrize("target", ["a", "b"])
 @pytest.mark.parametrize("action", ACTIONS)
-@pytest.mark.parametrize("user", [None, "lecteur", "editeur", "admin"])
+@pytest.mark.parametrize("user", [None, "lecteur", "orienteur", "editeur", "admin"])
 def test_permission_matrix(directory, client, user, action, target):
     before = snapshot(directory)
     response = act(client, directory, action, target, user)

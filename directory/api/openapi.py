@@ -25,7 +25,15 @@ from ..schemas.api import (
 )
 from ..schemas.listings import ServiceSchema, StructureSchema
 from ..schemas.orientation import ProfileSchema
+from ..schemas.referrals import (
+    AnswerSchema,
+    ReferralDetailSchema,
+    ReferralListSchema,
+    ReferralSchema,
+    ReferralSummarySchema,
+)
 from ..schemas.search import SearchParamsSchema
+from ..services import referrals
 
 # Leaves first, so that nested schemas become references to these components.
 COMPONENTS = {
@@ -45,6 +53,11 @@ COMPONENTS = {
     "Error": ErrorSchema,
     "Conflict": ConflictSchema,
     "Orientation": OrientationResponseSchema,
+    "NewReferral": ReferralSchema,
+    "ReferralAnswer": AnswerSchema,
+    "Referral": ReferralSummarySchema,
+    "ReferralDetail": ReferralDetailSchema,
+    "ReferralList": ReferralListSchema,
 }
 ERRORS = {
     "400": "Paramètres ou champs invalides (un message par champ)",
@@ -53,6 +66,7 @@ ERRORS = {
     "404": "Introuvable",
     "415": "Corps JSON attendu",
     "409": "La fiche a changé depuis sa lecture : les modifications de l'autre personne",
+    "409-answer": "L'orientation a changé depuis sa lecture : la relire avant de répondre",
     # A creation's 409 (an Error naming the id), unlike an edit's (a Conflict).
     "409-id": "Identifiant déjà utilisé par une autre fiche",
     "429": "Trop d'échecs d'authentification : réessayer plus tard",
@@ -215,6 +229,54 @@ def _write_paths() -> dict:
     }
 
 
+def _referral_paths() -> dict:
+    referral_id = {
+        "in": "path",
+        "name": "referral_id",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1, "maximum": referrals.MAX_ID},
+    }
+    return {
+        "/api/v1/referrals": {
+            "post": _operation(
+                "Orienter une personne vers un service, avec son accord (orienteur)",
+                ("201", "Referral", "L'orientation envoyée"),
+                (),
+                ("400", "401", "403", "415", "429"),
+                "NewReferral",
+                secured=True,
+            ),
+            "get": _operation(
+                "Les orientations reçues et envoyées par les structures du compte, sans "
+                "données personnelles",
+                ("200", "ReferralList", "Reçues (les plus anciennes d'abord) et envoyées"),
+                (),
+                ("401", "403", "429"),
+                secured=True,
+            ),
+        },
+        "/api/v1/referrals/{referral_id}": {
+            "get": _operation(
+                "Une orientation, avec les données de la personne (lecture journalisée)",
+                ("200", "ReferralDetail", "L'orientation"),
+                [referral_id],
+                ("401", "403", "404", "429"),
+                secured=True,
+            )
+        },
+        "/api/v1/referrals/{referral_id}/answer": {
+            "post": _operation(
+                "Répondre à une orientation reçue (éditeur de la structure qui la reçoit)",
+                ("200", "Referral", "L'orientation dans son nouvel état"),
+                [referral_id],
+                (*WRITE_ERRORS, "409-answer"),
+                "ReferralAnswer",
+                secured=True,
+            )
+        },
+    }
+
+
 @cache
 def openapi_document() -> dict:
     spec = APISpec(
@@ -233,6 +295,6 @@ def openapi_document() -> dict:
     )
     for name, schema in COMPONENTS.items():
         spec.components.schema(name, schema=schema)
-    for path, operations in {**_read_paths(), **_write_paths()}.items():
+    for path, operations in {**_read_paths(), **_write_paths(), **_referral_paths()}.items():
         spec.path(path, operations=operations)
     return spec.to_dict()

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from ..auth import current_user
 from ..models import Referral, User
-from ..schemas.referrals import AnswerSchema, ReferralSchema, dump_referral
+from ..schemas.referrals import AnswerSchema, ReferralListSchema, ReferralSchema, dump_referral
 from ..services import referrals
 from . import blueprint
 from .writes import api_user, json_body
@@ -42,10 +42,9 @@ def list_referrals():
     user = _reader()
     if user.role not in ("editor", "orienteur"):
         abort(403)
-    return {
-        "recues": [dump_referral(r) for r in referrals.received(user)],
-        "envoyees": [dump_referral(r) for r in referrals.sent(user)],
-    }
+    return ReferralListSchema().dump(
+        {"recues": referrals.received(user), "envoyees": referrals.sent(user)}
+    )
 
 
 @blueprint.get("/referrals/<int:referral_id>")

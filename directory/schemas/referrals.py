@@ -66,27 +66,49 @@ class AnswerSchema(Schema):
     motif = fields.String(load_default=None, validate=one_of(REFUSAL_MOTIVES))
 
 
+class _NamedSchema(Schema):
+    id = fields.String(required=True)
+    nom = fields.String(required=True)
+
+
+class ReferralEventSchema(Schema):
+    le = fields.DateTime(attribute="at", required=True)
+    state = fields.String(required=True)
+    motif = fields.String(attribute="motive", allow_none=True)
+
+
+class ReferralSummarySchema(Schema):
+    """A referral without the person: what lists and answers give."""
+
+    id = fields.Integer(required=True)
+    cree_le = fields.DateTime(attribute="created_at", required=True)
+    service = fields.Nested(_NamedSchema, required=True)
+    structure_envoi = fields.Nested(_NamedSchema, attribute="sending_structure", required=True)
+    structure_accueil = fields.Nested(_NamedSchema, attribute="receiving_structure", required=True)
+    frein = fields.String(required=True)
+    state = fields.String(required=True)
+    motif = fields.String(attribute="refusal_motive", allow_none=True)
+    revision = fields.Integer(required=True)
+    events = fields.List(fields.Nested(ReferralEventSchema), required=True)
+
+
+class ReferralDetailSchema(ReferralSummarySchema):
+    """With the person's fields, for who may read them (each read audited)."""
+
+    prenom = fields.String(allow_none=True)
+    contact = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    efface = fields.Boolean(metadata={"description": "Données personnelles effacées (purge)"})
+
+
+class ReferralListSchema(Schema):
+    recues = fields.List(fields.Nested(ReferralSummarySchema), required=True)
+    envoyees = fields.List(fields.Nested(ReferralSummarySchema), required=True)
+
+
 def dump_referral(referral, personal: dict | None = None) -> dict:
     """A referral as the API gives it; its personal fields only when read (and audited)."""
-    body = {
-        "id": referral.id,
-        "cree_le": referral.created_at.isoformat(),
-        "service": {"id": referral.service_id, "nom": referral.service.nom},
-        "structure_envoi": _structure(referral.sending_structure),
-        "structure_accueil": _structure(referral.receiving_structure),
-        "frein": referral.frein,
-        "state": referral.state,
-        "motif": referral.refusal_motive,
-        "revision": referral.revision,
-        "events": [
-            {"le": event.at.isoformat(), "state": event.state, "motif": event.motive}
-            for event in referral.events
-        ],
-    }
+    body = ReferralSummarySchema().dump(referral)
     if personal is not None:
         body |= personal | {"efface": referral.purged_at is not None}
     return body
-
-
-def _structure(structure) -> dict:
-    return {"id": structure.id, "nom": structure.nom}

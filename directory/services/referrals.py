@@ -56,7 +56,8 @@ REFUSAL_MOTIVES = {
 # The personal fields: erased by the purge, their every read audited.
 PERSONAL_FIELDS = ("prenom", "contact", "note")
 PERSONAL_READ = "lecture-donnees-personnelles"
-DEFAULT_RETENTION_DAYS = 180
+# Ids are 32-bit integers in PostgreSQL.
+MAX_ID = 2**31 - 1
 
 
 class ReferralConflict(Exception):
@@ -137,6 +138,9 @@ def notify_receiving_structure(referral: Referral) -> None:
 
 
 def get(referral_id: int) -> Referral | None:
+    """The referral, or None; an id past the column's range is nobody's (no database error)."""
+    if not 0 < referral_id <= MAX_ID:
+        return None
     return db.session.get(Referral, referral_id)
 
 

@@ -39,9 +39,9 @@ class Chart:
             raise ValueError("A pie chart has one series.")
 
 
-def coverage_gaps(table: dict[str, dict[int, int]], title: str) -> Chart:
+def coverage_gaps(table: dict[str, dict[int, int]], table_title: str) -> Chart:
     """Per arrondissement, how many catégories have no service, few, or enough: where the
-    gaps are, at a glance (the table says which catégories)."""
+    gaps are, at a glance (the table, titled ``table_title``, says which catégories)."""
     numbers = ref.ARRONDISSEMENTS_INSEE
     by_state = {state: [0] * len(numbers) for state in (None, figures.THIN, figures.EMPTY)}
     for row in table.values():
@@ -54,7 +54,10 @@ def coverage_gaps(table: dict[str, dict[int, int]], title: str) -> Chart:
     }
     return Chart(
         BAR,
-        title,
+        _(
+            "Catégories couvertes, faibles ou sans service, par arrondissement — %(table)s",
+            table=table_title,
+        ),
         tuple(short_arrondissement(number) for number in numbers),
         tuple(Series(names[state], tuple(counts)) for state, counts in by_state.items()),
         GOOD_TO_BAD,

@@ -127,4 +127,3 @@ def test_the_cli_writes_the_report(app, tmp_path):
     assert any(A1_TITLE in page for page in pages)
     refused = runner.invoke(args=["stats", "copil", "--from", "2026-02-30", "--output", output])
     assert refused.exit_code != 0 and "--from" in refused.output
-

@@ -1,5 +1,5 @@
-"""Front-end packages (the State design system, Leaflet), served from node_modules without
-copying them into git."""
+"""Front-end packages (the State design system, its charts, Leaflet), served from
+node_modules without copying them into git."""
 
 from pathlib import Path
 
@@ -9,6 +9,7 @@ from . import blueprint
 
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 DSFR_DIST = NODE_MODULES / "@gouvfr" / "dsfr" / "dist"
+DSFR_CHART_DIST = NODE_MODULES / "@gouvfr" / "dsfr-chart" / "dist"
 LEAFLET_DIST = NODE_MODULES / "leaflet" / "dist"
 # Versioned by the package pins: a day of browser cache is safe and saves a round trip per page.
 PACKAGE_MAX_AGE = 24 * 3600
@@ -29,6 +30,11 @@ def _package_file(dist: Path, filename: str):
 @blueprint.get("/static/dsfr/<path:filename>")
 def dsfr_asset(filename: str):
     return _package_file(DSFR_DIST, filename)
+
+
+@blueprint.get("/static/dsfr-chart/<path:filename>")
+def dsfr_chart_asset(filename: str):
+    return _package_file(DSFR_CHART_DIST, filename)
 
 
 @blueprint.get("/static/leaflet/<path:filename>")

@@ -1,5 +1,8 @@
 """The steering committee's figures at /statistiques: coverage for whoever may search,
-freshness for signed-in accounts; each table also as CSV."""
+freshness for signed-in accounts; each table also as CSV and as a chart; the COPIL report as
+a PDF for signed-in accounts."""
+
+from datetime import date
 
 from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
@@ -8,13 +11,20 @@ from marshmallow import ValidationError
 
 from .. import referentials as ref
 from ..auth import current_user
+from ..schemas.copil import parse_period
 from ..schemas.messages import flatten_errors
-from ..services import figures
+from ..services import charts, copil, figures
 from . import blueprint
+from .links import filled_args
 
 CSV_TABLES = ("couverture", "fraicheur")
 # The form's fields, under the names of the search parameters they become.
-FIELD_TITLES = {"niveau": _l("Niveau de français de la personne"), "langues": _l("Langues parlées")}
+FIELD_TITLES = {
+    "niveau": _l("Niveau de français de la personne"),
+    "langues": _l("Langues parlées"),
+    "du": _l("Début de la période (du)"),
+    "au": _l("Fin de la période (au)"),
+}
 
 
 def _coverage(niveau: str | None) -> tuple[dict[str, dict[int, int]], list[str]]:
@@ -23,8 +33,13 @@ def _coverage(niveau: str | None) -> tuple[dict[str, dict[int, int]], list[str]]
     try:
         return figures.coverage(niveau, request.args.get("langue")), []
     except ValidationError as error:
-        problems = flatten_errors(error.messages).items()
-        return {}, [f"{_field_title(key)} : {' '.join(messages)}" for key, messages in problems]
+        return {}, _problems(error)
+
+
+def _problems(error: ValidationError) -> list[str]:
+    """Each refused parameter's title and what is wrong with it."""
+    problems = flatten_errors(error.messages).items()
+    return [f"{_field_title(key)} : {' '.join(messages)}" for key, messages in problems]
 
 
 def _field_title(key: str) -> str:
@@ -39,11 +54,16 @@ def statistics():
     # For a person of the level chosen, A1 unless said: "no childcare for A1 in the 19e".
     niveau = request.args.get("niveau") or figures.DEFAULT_LEVEL
     coverage, errors = _coverage(niveau)
+    coverage_all = figures.coverage()
+    person_title = _("Pour une personne de niveau %(niveau)s", niveau=niveau)
     page = render_template(
         "statistics.html",
-        coverage_all=figures.coverage(),
+        coverage_all=coverage_all,
         coverage=coverage,
-        person_title=_("Pour une personne de niveau %(niveau)s", niveau=niveau),
+        person_title=person_title,
+        coverage_chart=charts.coverage_gaps(coverage, person_title) if coverage else None,
+        coverage_all_chart=charts.coverage_gaps(coverage_all, _("Tous les services publiés")),
+        freshness_chart=charts.freshness_total(total, _("Fraîcheur des fiches")) if total else None,
         errors=errors,
         cell_state=figures.cell_state,
         thin_max=figures.THIN_MAX,
@@ -54,6 +74,7 @@ def statistics():
         chosen={"niveau": niveau, "langue": request.args.get("langue")},
         freshness=rows,
         freshness_total=total,
+        period=copil.default_period(date.today()) if signed_in else None,
     )
     return page, 400 if errors else 200
 
@@ -73,3 +94,21 @@ def statistics_csv(table: str):
         body = figures.freshness_csv(*figures.freshness())
     disposition = f'attachment; filename="{table}.csv"'
     return Response(body, mimetype="text/csv", headers={"Content-Disposition": disposition})
+
+
+@blueprint.get("/statistiques/copil.pdf")
+def copil_report():
+    """The steering committee's report for the period `du` … `au` (default: the last six
+    months), for signed-in accounts."""
+    if current_user() is None:
+        abort(401)
+    try:
+        period = parse_period(filled_args(request.args))
+    except ValidationError as error:
+        return Response("\n".join(_problems(error)) + "\n", 400, mimetype="text/plain")
+    disposition = f'inline; filename="{copil.filename(period)}"'
+    return Response(
+        copil.report_pdf(period, date.today()),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": disposition},
+    )

@@ -32,8 +32,8 @@ LABELS = {
 ANSWER_BUTTONS = {
     referrals.ACCEPTED: _l("Accepter"),
     referrals.REFUSED: _l("Refuser"),
-    referrals.KEPT: _l("Premier rendez-vous honoré"),
-    referrals.MISSED: _l("Premier rendez-vous non honoré"),
+    referrals.KEPT: referrals.STATES[referrals.KEPT],
+    referrals.MISSED: referrals.STATES[referrals.MISSED],
 }
 NOTE_MAX = 500
 

@@ -35,7 +35,7 @@ ANSWER_BUTTONS = {
     referrals.KEPT: referrals.STATES[referrals.KEPT],
     referrals.MISSED: referrals.STATES[referrals.MISSED],
 }
-NOTE_MAX = 500
+NOTE_MAX = Referral.__table__.c.note.type.length  # as the schema checks it
 
 
 @dataclass
@@ -44,11 +44,6 @@ class SendForm:
 
     values: dict
     errors: dict[str, list[str]] = field(default_factory=dict)
-
-    @property
-    def other_errors(self) -> dict[str, list[str]]:
-        """Errors of fields the form does not have (an extra field posted): named as sent."""
-        return {name: texts for name, texts in self.errors.items() if name not in LABELS}
 
 
 def _submitted(form) -> dict:
@@ -107,10 +102,7 @@ def referral_new():
         form = SendForm(values, flatten_errors(error.normalized_messages()))
         return _send_page(user, listings.visible_service(data.get("service_id", "")), form, 400)
     flash(
-        _(
-            "Orientation envoyée à %(structure)s : l'équipe est prévenue par courriel.",
-            structure=referral.receiving_structure.nom,
-        ),
+        _("Orientation envoyée à %(structure)s.", structure=referral.receiving_structure.nom),
         "success",
     )
     return redirect(url_for(".referral_inbox"), 303)

@@ -99,9 +99,7 @@ def test_a_referral_sent_is_stored_and_the_sent_list_says_so(orienteurs, signed_
         ("emploi-b", "asso-a", EMPLOI, "Amina", "06 12 34 56 78", "Disponible le matin.", "envoyee")
     ]
     page = page_of(client.get(INBOX))
-    assert page.find(class_="fr-alert--success").text == (
-        "Orientation envoyée à Association B : l'équipe est prévenue par courriel."
-    )
+    assert page.find(class_="fr-alert--success").text == "Orientation envoyée à Association B."
     rows = page.find(id="envoyees").find("tbody").find_all("tr")
     assert len(rows) == 1
     assert rows[0].text.endswith("Accompagnement emploi B Association B Trouver un emploi Envoyée")

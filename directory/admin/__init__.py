@@ -19,5 +19,6 @@ from . import (  # noqa: E402, F401  (routes register on import)
     display,
     errors,
     listing_views,
+    referral_views,
     transfer_views,
 )

@@ -1,16 +1,17 @@
 """What the admin templates need to put values into words (admin pages only)."""
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from flask import url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
 
 from .. import hours
 from .. import referentials as ref
 from ..auth import current_user
-from ..models import Service, Structure
+from ..models import Service, Structure, User, utcnow
+from ..services import referrals
 from ..services.audit import IMPORT_ACTOR
 from ..services.editing import review_due_on
 from ..services.permissions import can_create_structure
@@ -35,6 +36,16 @@ REFERENTIAL_OF_FIELD = {
 }
 AUDIT_TEXT_LIMIT = 300
 STATUS_BADGES = {"publie": "success", "brouillon": "info", "archive": "warning"}
+REFERRAL_BADGES = {
+    referrals.SENT: "new",
+    referrals.RECEIVED: "info",
+    referrals.ACCEPTED: "success",
+    referrals.REFUSED: "error",
+    referrals.KEPT: "success",
+    referrals.MISSED: "warning",
+}
+# The roles that have referrals: editors receive them, orienteurs send them.
+REFERRAL_ROLES = ("editor", "orienteur")
 
 
 def field_label(name: str) -> str:
@@ -109,6 +120,27 @@ def hours_preview(value: str | None) -> tuple[list[str], str | None]:
     return ([], error) if error else (hours.describe(value.strip()), None)
 
 
+def days_since(moment: datetime, now: datetime | None = None) -> int:
+    """Whole days from ``moment`` to now (SQLite gives back naive UTC datetimes)."""
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return max(0, ((now or utcnow()) - moment).days)
+
+
+def waiting_text(since: datetime) -> str:
+    """« depuis 3 jours »: how long a referral has waited for an answer."""
+    days = days_since(since)
+    if days == 0:
+        return _("depuis aujourd'hui")
+    return ngettext("depuis %(num)s jour", "depuis %(num)s jours", days)
+
+
+def referral_counter(user: User | None):
+    """The count the menu shows next to « Orientations »: what awaits an editor's answer."""
+    if user is None or user.role != "editor":
+        return None
+    return len(referrals.waiting(referrals.received(user)))
+
+
 @blueprint.context_processor
 def admin_helpers() -> dict:
     user = current_user()
@@ -136,4 +168,11 @@ def admin_helpers() -> dict:
         "admin_user": user,
         "can_moderate": bool(user) and may_moderate(user),
         "can_create_structure": can_create_structure(user),
+        "has_referrals": bool(user) and user.role in REFERRAL_ROLES,
+        "referrals_waiting": lambda: referral_counter(user),
+        "referral_state": lambda state: str(referrals.STATES.get(state, state)),
+        "referral_badge": lambda state: REFERRAL_BADGES.get(state, "info"),
+        "referral_motive": lambda motive: str(referrals.REFUSAL_MOTIVES.get(motive, motive)),
+        "referral_frein": lambda slug: str(ref.CATEGORIES.get(slug, slug)),
+        "waiting_text": waiting_text,
     }

@@ -19,13 +19,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import referentials as ref
 from ..extensions import db
-from ..models import AuditEntry, Membership, Referral, ReferralEvent, User, utcnow
+from ..models import AuditEntry, Membership, Referral, ReferralEvent, Structure, User, utcnow
 from . import listings
 from .mail import mail_configured, send_mail
 from .permissions import (
     PermissionDenied,
     can_answer_referral,
     can_read_referral,
+    can_send_referral,
     require_referral_sender,
 )
 
@@ -68,6 +69,13 @@ def frein_of(slug: str | None) -> str | None:
     """The catégorie a barrier belongs to: a thématique's, or the catégorie itself."""
     categorie = (slug or "").split("--")[0]
     return categorie if categorie in ref.CATEGORIES else None
+
+
+def sending_structures(user: User | None) -> list[Structure]:
+    """The structures ``user`` may send referrals from (none: it may not send any)."""
+    if user is None:
+        return []
+    return [structure for structure in user.structures if can_send_referral(user, structure.id)]
 
 
 def create(user: User | None, data: dict) -> Referral:

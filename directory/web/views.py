@@ -5,12 +5,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
+from ..auth import current_user
 from ..models import Structure
 from ..schemas.messages import flatten_errors
 from ..schemas.search import parse_search_args
 from ..search.filters import SORTS
 from ..search.query import SearchQuery
-from ..services import listings
+from ..services import listings, referrals
 from ..services.search import search_services
 from . import blueprint
 from .address import locate, radius_options
@@ -113,6 +114,12 @@ def search():
 
 def _map_origin_label(address) -> str:
     return _("Adresse de la personne") if address else _("Point de la recherche")
+
+
+@blueprint.app_template_global()
+def may_send_referrals() -> bool:
+    """Whether the signed-in account may orient a person (the « Orienter » buttons)."""
+    return bool(referrals.sending_structures(current_user()))
 
 
 @blueprint.get("/services/<service_id>")

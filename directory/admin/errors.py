@@ -31,8 +31,8 @@ def forbidden(_error):
         403,
         _("Accès refusé"),
         _(
-            "Votre compte ne permet pas cette action : vous ne pouvez modifier que les "
-            "structures dont vous êtes membre, et leurs services."
+            "Votre compte ne permet pas cette action : son rôle ou les structures dont il est "
+            "membre ne la permettent pas."
         ),
     )
 

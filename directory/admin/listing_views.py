@@ -13,7 +13,7 @@ from ..models import AuditEntry, Service, Structure
 from ..schemas.dashboard import parse_structure_filter
 from ..schemas.messages import flatten_errors
 from ..services import dashboard as overview
-from ..services import editing, geocoding
+from ..services import editing, geocoding, referrals
 from ..services.audit import history
 from ..services.permissions import require_admin, require_structure_creator
 from ..web.links import filled_args
@@ -150,6 +150,8 @@ FILTER_LABELS = {
 @blueprint.get("/")
 def dashboard():
     user = signed_in_user()
+    if referrals.sending_structures(user):  # an orienteur edits nothing: its referrals
+        return redirect(url_for("admin.referral_inbox"))
     structures = editable_structures(user)
     ids = {s.id for s in structures}
     due = editing.due_for_review(ids) if structures else []

@@ -1,5 +1,6 @@
 """The steering committee's figures at /statistiques: coverage for whoever may search,
-freshness for signed-in accounts; each table also as CSV."""
+freshness, use and referrals for signed-in accounts (usage_figures.py); each table also as
+CSV."""
 
 from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
@@ -11,6 +12,8 @@ from ..auth import current_user
 from ..schemas.messages import flatten_errors
 from ..services import figures
 from . import blueprint
+from .usage_figures import CSV_TABLES as ACCOUNT_TABLES
+from .usage_figures import account_csv, account_figures
 
 CSV_TABLES = ("couverture", "fraicheur")
 # The form's fields, under the names of the search parameters they become.
@@ -39,6 +42,7 @@ def statistics():
     # For a person of the level chosen, A1 unless said: "no childcare for A1 in the 19e".
     niveau = request.args.get("niveau") or figures.DEFAULT_LEVEL
     coverage, errors = _coverage(niveau)
+    accounts, range_errors = account_figures(request.args)
     page = render_template(
         "statistics.html",
         coverage_all=figures.coverage(),
@@ -54,12 +58,15 @@ def statistics():
         chosen={"niveau": niveau, "langue": request.args.get("langue")},
         freshness=rows,
         freshness_total=total,
+        **accounts,
     )
-    return page, 400 if errors else 200
+    return page, 400 if errors or range_errors else 200
 
 
 @blueprint.get("/statistiques/<table>.csv")
 def statistics_csv(table: str):
+    if table in ACCOUNT_TABLES:
+        return account_csv(table, request.args)
     if table not in CSV_TABLES:
         abort(404)
     if table == "couverture":

@@ -1,20 +1,19 @@
-"""Figure commands: ``directory stats coverage``, ``directory stats freshness`` and
-``directory stats copil`` (the steering committee's PDF report)."""
+"""Figure commands: ``directory stats coverage|freshness|usage|referrals`` and ``directory
+stats copil`` (the steering committee's PDF report)."""
 
 import csv
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from marshmallow import ValidationError
-from werkzeug.datastructures import MultiDict
 
 from . import referentials as ref
-from .schemas.copil import parse_period
 from .schemas.messages import flatten_errors
-from .services import copil, figures
+from .services import copil, figures, referral_figures, usage_figures
+from .services.fiche import today
 
 
 @click.group("stats")
@@ -46,31 +45,86 @@ def freshness_command(as_csv: bool) -> None:
     click.echo(csv_text if as_csv else _aligned(csv_text), nl=not as_csv)
 
 
+def _period(context: click.Context, start: datetime | None, end: datetime | None):
+    """The range of --from and --to (by default the last six months to today)."""
+    default = figures.DateRange.last_months(today())
+    period = figures.DateRange(
+        start.date() if start else default.start, end.date() if end else default.end
+    )
+    if period.end < period.start:
+        raise click.BadParameter(
+            "la date de fin précède la date de début.", context, param_hint="'--to'"
+        )
+    return period
+
+
+def _range_options(command):
+    """--from and --to, days as YYYY-MM-DD (a bad one is an error naming its option)."""
+    day = click.DateTime(formats=["%Y-%m-%d"])
+    command = click.option("--to", "end", type=day, help="Dernier jour (AAAA-MM-JJ).")(command)
+    return click.option("--from", "start", type=day, help="Premier jour (AAAA-MM-JJ).")(command)
+
+
 @stats_group.command("copil")
-@click.option("--from", "start", help="Début de la période (AAAA-MM-JJ ; six mois avant la fin).")
-@click.option("--to", "end", help="Fin de la période (AAAA-MM-JJ ; aujourd'hui).")
+@_range_options
 @click.option(
     "--output",
     required=True,
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Fichier PDF à écrire.",
 )
+@click.pass_context
 @with_appcontext
-def copil_command(start: str | None, end: str | None, output: Path) -> None:
-    """The steering committee's report, as a PDF file."""
-    args = MultiDict((name, value) for name, value in (("du", start), ("au", end)) if value)
-    try:
-        period = parse_period(args)
-    except ValidationError as error:
-        options = {"du": "--from", "au": "--to"}
-        problems = flatten_errors(error.messages).items()
-        raise click.UsageError(
-            " ".join(f"{options.get(key, key)}: {' '.join(texts)}" for key, texts in problems)
-        ) from error
+def copil_command(context, start, end, output: Path) -> None:
+    """The steering committee's report for the range, as a PDF file."""
+    period = _period(context, start, end)
     # The report's stylesheet is addressed like a page's: a request to the site's root.
     with current_app.test_request_context("/"):
-        output.write_bytes(copil.report_pdf(period, date.today()))
+        output.write_bytes(copil.report_pdf(period, today()))
     click.echo(f"{output} ({period.start.isoformat()} – {period.end.isoformat()})")
+
+
+@stats_group.command("usage")
+@_range_options
+@click.option(
+    "--table",
+    type=click.Choice(list(usage_figures.CSV_TABLES)),
+    help="Une seule des tables (toutes par défaut, chacune après une ligne « # nom »).",
+)
+@click.option("--csv", "as_csv", is_flag=True, help="CSV sur la sortie standard.")
+@click.pass_context
+@with_appcontext
+def usage_command(context, start, end, table: str | None, as_csv: bool) -> None:
+    """Searches per day, per filter value, without result; orientation pages per barrier."""
+    period = _period(context, start, end)
+    for name in [table] if table else usage_figures.CSV_TABLES:
+        if not table:
+            click.echo(f"# {name}")
+        csv_text = usage_figures.CSV_TABLES[name](period)
+        click.echo(csv_text if as_csv else _aligned(csv_text) + "\n", nl=not as_csv)
+        if not table and as_csv:
+            click.echo()
+
+
+@stats_group.command("referrals")
+@_range_options
+@click.option(
+    "--by",
+    "by",
+    type=click.Choice([g.cli_name for g in referral_figures.GROUPINGS.values()]),
+    default=referral_figures.GROUPINGS[referral_figures.DEFAULT_GROUPING].cli_name,
+    show_default=True,
+    help="Regroupement : structure qui oriente, qui accueille, frein ou mois.",
+)
+@click.option("--csv", "as_csv", is_flag=True, help="CSV sur la sortie standard.")
+@click.pass_context
+@with_appcontext
+def referrals_command(context, start, end, by: str, as_csv: bool) -> None:
+    """Referrals sent within the range and what became of them, grouped as --by says."""
+    period = _period(context, start, end)
+    grouping = next(g for g in referral_figures.GROUPINGS.values() if g.cli_name == by)
+    csv_text = referral_figures.referral_figures_csv(referral_figures.outcomes(period), grouping)
+    click.echo(csv_text if as_csv else _aligned(csv_text), nl=not as_csv)
 
 
 def _aligned(csv_text: str) -> str:

@@ -11,31 +11,7 @@ from markupsafe import Markup
 
 from .. import referentials as ref
 from . import charts, charts_svg, figures
-
-# The committee meets twice a year: the report covers the last six months by default.
-DEFAULT_MONTHS = 6
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date  # included
-
-
-def default_period(today: date) -> Period:
-    """The six months up to ``today`` (same day of the month, or the month's last)."""
-    return Period(months_before(today, DEFAULT_MONTHS), today)
-
-
-def months_before(day: date, months: int) -> date:
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    for last_day in (31, 30, 29, 28):
-        try:
-            return date(year, month + 1, min(day.day, last_day))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+from .figures import DateRange
 
 
 @dataclass(frozen=True)
@@ -72,16 +48,16 @@ def _coverage_section(title: str, niveau: str | None) -> Section:
     return Section(title, charts.coverage_gaps(table, title), Table(columns, rows, _coverage_mark))
 
 
-def coverage_for_a1(period: Period) -> Section:
+def coverage_for_a1(period: DateRange) -> Section:
     title = _("Couverture pour une personne de niveau %(niveau)s", niveau=figures.DEFAULT_LEVEL)
     return _coverage_section(title, figures.DEFAULT_LEVEL)
 
 
-def coverage_for_all(period: Period) -> Section:
+def coverage_for_all(period: DateRange) -> Section:
     return _coverage_section(_("Couverture : tous les services publiés"), None)
 
 
-def freshness_total(period: Period) -> Section:
+def freshness_total(period: DateRange) -> Section:
     _rows, total = figures.freshness()
     chart = charts.freshness_total(total, _("Fraîcheur des fiches"))
     table = Table((_("Fiches"), *chart.labels), ((_("Toutes les fiches"), chart.series[0].values),))
@@ -89,24 +65,24 @@ def freshness_total(period: Period) -> Section:
 
 
 # The report's sections, in order: each a function of the period giving its Section.
-SECTIONS: tuple[Callable[[Period], Section], ...] = (
+SECTIONS: tuple[Callable[[DateRange], Section], ...] = (
     coverage_for_a1,
     coverage_for_all,
     freshness_total,
 )
 
 
-def report_html(period: Period, today: date) -> str:
+def report_html(period: DateRange, today: date) -> str:
     """The report as HTML for WeasyPrint (needs a request context, for its stylesheet)."""
     sections = [build(period) for build in SECTIONS]
     return render_template("copil.html", period=period, today=today, sections=sections)
 
 
-def report_pdf(period: Period, today: date) -> bytes:
+def report_pdf(period: DateRange, today: date) -> bytes:
     from . import pdf  # WeasyPrint needs Pango: loaded only when a PDF is made
 
     return pdf.render(report_html(period, today))
 
 
-def filename(period: Period) -> str:
+def filename(period: DateRange) -> str:
     return f"copil-{period.start.isoformat()}-{period.end.isoformat()}.pdf"

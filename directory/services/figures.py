@@ -4,12 +4,15 @@ Coverage is counted by the search backend itself, with the search's own filters,
 cell always equals the total of the same search on /api/v1/search/services.
 """
 
+import calendar
 import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from flask_babel import get_timezone
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -17,6 +20,7 @@ from .. import referentials as ref
 from ..extensions import db
 from ..models import Service, Structure
 from ..schemas.search import parse_search_args
+from .csv_format import neutralised
 from .editing import DUE, OVERDUE, UP_TO_DATE, review_state
 from .indexing import search_backend
 
@@ -84,7 +88,7 @@ def freshness(today: date | None = None) -> tuple[list[FreshnessRow], FreshnessR
 
 def coverage_csv(table: dict[str, dict[int, int]]) -> str:
     """The catégorie slug, then one column per arrondissement headed 1 … 20."""
-    return _csv(
+    return csv_table(
         ["categorie", *map(str, ref.ARRONDISSEMENTS_INSEE)],
         ([categorie, *row.values()] for categorie, row in table.items()),
     )
@@ -94,12 +98,43 @@ def freshness_csv(rows: list[FreshnessRow], total: FreshnessRow) -> str:
     """One line per structure, then the overall line (structure `total`)."""
     lines = [[row.structure_id, row.nom, *row.counts.values()] for row in rows]
     lines.append(["total", "", *total.counts.values()])
-    return _csv(["structure", "nom", *(s.replace("-", "_") for s in REVIEW_STATES)], lines)
+    return csv_table(["structure", "nom", *(s.replace("-", "_") for s in REVIEW_STATES)], lines)
 
 
-def _csv(header: list[str], rows) -> str:
+def csv_table(header: list[str], rows) -> str:
+    """A figures table as CSV; a text a spreadsheet would run as a formula (a partner's name)
+    is neutralised."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([neutralised(c) if isinstance(c, str) else c for c in row] for row in rows)
     return out.getvalue()
+
+
+def local_zone() -> ZoneInfo:
+    """The application's time zone (Europe/Paris), in which the figures count days."""
+    return ZoneInfo(str(get_timezone()))
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """The days from ``start`` to ``end``, both included (the figures' `du` and `au`)."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def last_months(cls, today: date, months: int = 6) -> "DateRange":
+        """From the same day ``months`` months before (the month's last day if it has fewer)
+        to ``today``."""
+        year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+        last_day = calendar.monthrange(year, month + 1)[1]
+        return cls(date(year, month + 1, min(today.day, last_day)), today)
+
+    def datetimes(self) -> tuple[datetime, datetime]:
+        """The range's bounds as instants, its days in the application's time zone: from the
+        first day's midnight (included) to the midnight after the last (excluded)."""
+        zone = local_zone()
+        first = datetime.combine(self.start, time(), zone)
+        after = datetime.combine(self.end + timedelta(days=1), time(), zone)
+        return first.astimezone(UTC), after.astimezone(UTC)

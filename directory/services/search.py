@@ -77,6 +77,11 @@ def _labels(registered: Filter, values: set[str]) -> dict[str, str]:
     return _fixed_labels(registered.name, str(get_locale()))
 
 
+def value_labels(name: str, values: set[str]) -> dict[str, str]:
+    """The labels of ``values`` of the filter ``name``, as its facet shows them."""
+    return _labels(BY_NAME[name], values)
+
+
 @functools.cache
 def _fixed_labels(name: str, locale: str) -> dict[str, str]:
     """The labels of a facet whose values are a fixed list, in one language: translated

@@ -1,8 +1,6 @@
 """The steering committee's figures at /statistiques: coverage for whoever may search,
-freshness for signed-in accounts; each table also as CSV and as a chart; the COPIL report as
-a PDF for signed-in accounts."""
-
-from datetime import date
+freshness, use and referrals for signed-in accounts (usage_figures.py); each table also as
+CSV and as a chart; the COPIL report as a PDF for signed-in accounts."""
 
 from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
@@ -11,19 +9,18 @@ from marshmallow import ValidationError
 
 from .. import referentials as ref
 from ..auth import current_user
-from ..schemas.copil import parse_period
 from ..schemas.messages import flatten_errors
 from ..services import charts, copil, figures
+from ..services.fiche import today
 from . import blueprint
-from .links import filled_args
+from .usage_figures import CSV_TABLES as ACCOUNT_TABLES
+from .usage_figures import account_csv, account_figures, parsed_range
 
 CSV_TABLES = ("couverture", "fraicheur")
 # The form's fields, under the names of the search parameters they become.
 FIELD_TITLES = {
     "niveau": _l("Niveau de français de la personne"),
     "langues": _l("Langues parlées"),
-    "du": _l("Début de la période (du)"),
-    "au": _l("Fin de la période (au)"),
 }
 
 
@@ -56,6 +53,7 @@ def statistics():
     coverage, errors = _coverage(niveau)
     coverage_all = figures.coverage()
     person_title = _("Pour une personne de niveau %(niveau)s", niveau=niveau)
+    accounts, range_errors = account_figures(request.args)
     page = render_template(
         "statistics.html",
         coverage_all=coverage_all,
@@ -74,13 +72,15 @@ def statistics():
         chosen={"niveau": niveau, "langue": request.args.get("langue")},
         freshness=rows,
         freshness_total=total,
-        period=copil.default_period(date.today()) if signed_in else None,
+        **accounts,
     )
-    return page, 400 if errors else 200
+    return page, 400 if errors or range_errors else 200
 
 
 @blueprint.get("/statistiques/<table>.csv")
 def statistics_csv(table: str):
+    if table in ACCOUNT_TABLES:
+        return account_csv(table, request.args)
     if table not in CSV_TABLES:
         abort(404)
     if table == "couverture":
@@ -102,13 +102,13 @@ def copil_report():
     months), for signed-in accounts."""
     if current_user() is None:
         abort(401)
-    try:
-        period = parse_period(filled_args(request.args))
-    except ValidationError as error:
-        return Response("\n".join(_problems(error)) + "\n", 400, mimetype="text/plain")
+    parsed, errors = parsed_range(request.args)
+    if parsed is None:
+        return Response("\n".join(errors) + "\n", 400, mimetype="text/plain")
+    period, _grouping = parsed
     disposition = f'inline; filename="{copil.filename(period)}"'
     return Response(
-        copil.report_pdf(period, date.today()),
+        copil.report_pdf(period, today()),
         mimetype="application/pdf",
         headers={"Content-Disposition": disposition},
     )

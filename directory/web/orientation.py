@@ -10,6 +10,7 @@ from marshmallow import ValidationError
 from .. import referentials as ref
 from ..schemas.messages import flatten_errors
 from ..schemas.orientation import parse_orientation_page
+from ..services import usage
 from ..services.fiche import sheet_language_names
 from ..services.orientation import Orientation, orient
 from . import blueprint
@@ -104,7 +105,7 @@ def orientation():
         found = orient(profile)
     except ValidationError as error:
         return _page(args, errors=field_errors(error), found=None), 400
-    return _page(
+    page = _page(
         args,
         errors={},
         found=found,
@@ -113,6 +114,8 @@ def orientation():
         map_points=map_points(_unique_items(found)),
         map_origin=_origin(found),
     )
+    usage.record_orientation(profile.freins)  # once rendered, as a search is
+    return page
 
 
 def _unique_items(found: Orientation) -> list:

@@ -11,7 +11,7 @@ from ..schemas.messages import flatten_errors
 from ..schemas.search import parse_search_args
 from ..search.filters import SORTS
 from ..search.query import SearchQuery
-from ..services import listings, referrals
+from ..services import listings, referrals, usage
 from ..services.search import search_services
 from . import blueprint
 from .address import locate, radius_options
@@ -95,7 +95,7 @@ def search():
     links = SearchLinks(query, address.text if address else None)
     blocks = facet_blocks(result, links)
     geo = query.geo
-    return render_template(
+    page = render_template(
         "search.html",
         args=args,
         errors=None,
@@ -110,6 +110,9 @@ def search():
         map_points=map_points(result.items),
         map_origin=map_origin(geo.lat, geo.lon, _map_origin_label(address)) if geo else None,
     )
+    # Once the page is rendered: the commit would expire the services it shows.
+    usage.record_search(query, result.total)
+    return page
 
 
 def _map_origin_label(address) -> str:

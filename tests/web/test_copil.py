@@ -8,7 +8,7 @@ import pytest
 
 from directory.extensions import db
 from directory.services import accounts
-from directory.services.copil import Period, default_period, months_before
+from directory.services.figures import DateRange
 from tests.admin.pages import sign_in
 from tests.conftest import import_records, make_app
 from tests.services.test_figures import SERVICES, STRUCTURES, expected_coverage, expected_freshness
@@ -81,10 +81,10 @@ def test_anonymous_visitors_get_no_report(app):
 @pytest.mark.parametrize(
     ("query", "named"),
     [
-        ("du=2026-13-01", "Début de la période (du) : Date attendue au format AAAA-MM-JJ."),
-        ("au=hier", "Fin de la période (au) : Date attendue au format AAAA-MM-JJ."),
-        ("du=2026-06-30&au=2026-01-01", "Fin de la période (au) : La fin de la période précède"),
-        ("du=2026-01-01&du=2026-02-01", "Début de la période (du) : Ce paramètre ne peut être"),
+        ("du=2026-13-01", "Du : Date attendue au format AAAA-MM-JJ."),
+        ("au=hier", "Au : Date attendue au format AAAA-MM-JJ."),
+        ("du=2026-06-30&au=2026-01-01", "Au : La date de fin précède la date de début."),
+        ("du=2026-01-01&du=2026-02-01", "Du : Ce paramètre ne peut être"),
     ],
 )
 def test_a_bad_period_is_refused_naming_its_field(client, query, named):
@@ -96,24 +96,27 @@ def test_a_bad_period_is_refused_naming_its_field(client, query, named):
 def test_by_default_the_last_six_months(client):
     response = client.get("/statistiques/copil.pdf?du=&au=")
     assert response.status_code == 200
-    period = default_period(date.today())
+    period = DateRange.last_months(date.today())
     assert f"copil-{period.start}-{date.today()}.pdf" in response.headers["Content-Disposition"]
 
 
 def test_six_months_back_is_the_same_day_or_the_months_last():
-    assert default_period(date(2026, 12, 2)) == Period(date(2026, 6, 2), date(2026, 12, 2))
-    assert months_before(date(2026, 8, 31), 6) == date(2026, 2, 28)
-    assert months_before(date(2026, 3, 15), 6) == date(2025, 9, 15)
+    assert DateRange.last_months(date(2026, 12, 2)) == DateRange(
+        date(2026, 6, 2), date(2026, 12, 2)
+    )
+    assert DateRange.last_months(date(2026, 8, 31)).start == date(2026, 2, 28)
+    assert DateRange.last_months(date(2026, 3, 15)).start == date(2025, 9, 15)
 
 
-def test_signed_in_accounts_find_the_report_and_its_period_form(client):
-    page = parse(client.get("/statistiques").data)
-    form = page.find("form", action="/statistiques/copil.pdf")
-    period = default_period(date.today())
-    assert form.get("method") == "get"
-    assert form.find("input", name="du").get("value") == period.start.isoformat()
-    assert form.find("input", name="au").get("value") == period.end.isoformat()
-    assert page.find("a", href="/statistiques/copil.pdf")
+def test_signed_in_accounts_find_the_report_of_the_period_shown(client):
+    page = parse(client.get("/statistiques?du=2026-01-01&au=2026-06-30").data)
+    assert page.find("a", href="/statistiques/copil.pdf?du=2026-01-01&au=2026-06-30")
+    period = DateRange.last_months(date.today())
+    default = parse(client.get("/statistiques").data)
+    assert default.find(
+        "a",
+        href=f"/statistiques/copil.pdf?du={period.start.isoformat()}&au={period.end.isoformat()}",
+    )
 
 
 def test_the_cli_writes_the_report(app, tmp_path):

@@ -89,7 +89,7 @@ def test_without_javascript_only_the_tables_show(browser, site_url):
         for caption in ("Pour une personne de niveau A1", "Tous les services publiés"):
             expect(page.get_by_role("table", name=caption)).to_be_visible()
         expect(page.get_by_role("table", name="Fraîcheur des fiches")).to_be_visible()
-        report = page.get_by_role("link", name="Télécharger le rapport des six derniers mois")
+        report = page.get_by_role("link", name="Télécharger le rapport de cette période (PDF)")
         expect(report).to_be_visible()
     finally:
         context.close()

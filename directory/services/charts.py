@@ -4,6 +4,7 @@ and as SVG in the COPIL report (charts_svg)."""
 
 from dataclasses import dataclass
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from .. import referentials as ref
@@ -83,3 +84,47 @@ def freshness_total(total: figures.FreshnessRow, title: str) -> Chart:
 def short_arrondissement(number: int) -> str:
     """1er, 2e … 20e: an axis label."""
     return _("1er") if number == 1 else _("%(number)se", number=number)
+
+
+def searches_per_day(days: list, title: str) -> Chart:
+    """Per day, the searches that found services and those that found none (stacked: their
+    sum is the day's searches)."""
+    return Chart(
+        BAR,
+        title,
+        tuple(format_date(row.day, "d MMM") for row in days),
+        (
+            Series(_("Avec résultat"), tuple(row.searches - row.without_result for row in days)),
+            Series(_("Sans résultat"), tuple(row.without_result for row in days)),
+        ),
+        CATEGORICAL,
+    )
+
+
+def pages_per_barrier(rows: list, title: str) -> Chart:
+    return Chart(
+        BAR,
+        title,
+        tuple(row.label for row in rows),
+        (Series(_("Pages ouvertes"), tuple(row.pages for row in rows)),),
+    )
+
+
+def referral_outcomes(rows: list, title: str) -> Chart:
+    """Per group, what its referrals have become, each counted once (stacked: their sum is
+    the group's referrals sent): waiting, accepted with the appointment to confirm, first
+    appointment kept, not kept, refused."""
+    outcomes = {
+        _("En attente de réponse"): lambda r: r.sent - r.accepted - r.refused,
+        _("Acceptées, rendez-vous à confirmer"): lambda r: r.accepted - r.kept - r.missed,
+        _("Rendez-vous honorés"): lambda r: r.kept,
+        _("Rendez-vous non honorés"): lambda r: r.missed,
+        _("Refusées"): lambda r: r.refused,
+    }
+    return Chart(
+        BAR,
+        title,
+        tuple(row.label for row in rows),
+        tuple(Series(name, tuple(map(count, rows))) for name, count in outcomes.items()),
+        CATEGORICAL,
+    )

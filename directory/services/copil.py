@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import render_template
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from .. import referentials as ref
-from . import charts, charts_svg, figures
+from . import charts, charts_svg, figures, referral_figures, usage_figures
 from .figures import DateRange
 
 
@@ -26,14 +27,14 @@ class Table:
 @dataclass(frozen=True)
 class Section:
     title: str
-    chart: charts.Chart
+    chart: charts.Chart | None  # None: a table alone
     table: Table
     # False: the figures are as of the report's day, whatever its period (coverage, freshness).
     in_period: bool = False
 
     @property
     def svg(self) -> Markup:
-        return Markup(charts_svg.render(self.chart))
+        return Markup(charts_svg.render(self.chart)) if self.chart else Markup()
 
 
 def _coverage_mark(count: int) -> str | None:
@@ -64,11 +65,106 @@ def freshness_total(period: DateRange) -> Section:
     return Section(chart.title, chart, table)
 
 
+def searches_per_day(period: DateRange) -> Section:
+    days = usage_figures.searches_per_day(period)
+    title = _("Recherches par jour")
+    rows = tuple((format_date(day.day, "long"), (day.searches, day.without_result)) for day in days)
+    columns = (_("Jour"), _("Recherches"), _("Sans résultat"))
+    return Section(title, charts.searches_per_day(days, title), Table(columns, rows), True)
+
+
+def filter_values(period: DateRange) -> Section:
+    rows = tuple(
+        (f"{row.filter.title} : {row.filter.label}", (row.searches,))
+        for row in usage_figures.filter_values(period)
+    )
+    table = Table((_("Filtre"), _("Recherches")), rows)
+    return Section(_("Recherches par valeur de filtre"), None, table, True)
+
+
+def searches_without_result(period: DateRange) -> Section:
+    rows = tuple(
+        (row.text, (row.searches,)) for row in usage_figures.searches_without_result(period)
+    )
+    table = Table((_("Filtres"), _("Recherches")), rows)
+    return Section(_("Recherches sans résultat, par filtres"), None, table, True)
+
+
+def pages_per_barrier(period: DateRange) -> Section:
+    barriers, _pages = usage_figures.orientations_per_barrier(period)
+    title = _("Pages d'orientation ouvertes, par frein")
+    rows = tuple((row.label, (row.pages,)) for row in barriers)
+    table = Table((_("Frein"), _("Pages ouvertes")), rows)
+    return Section(title, charts.pages_per_barrier(barriers, title), table, True)
+
+
+def _days(value: float | None) -> str:
+    return "—" if value is None else format_decimal(value, "0.0")
+
+
+def referrals_by(grouping_name: str) -> Callable[[DateRange], Section]:
+    """The section of the referrals sent in the period, grouped by ``grouping_name``."""
+    grouping = referral_figures.GROUPINGS[grouping_name]
+
+    def section(period: DateRange) -> Section:
+        rows, total = referral_figures.referral_figures(referral_figures.outcomes(period), grouping)
+        title = _("Orientations : %(grouping)s", grouping=grouping.title)
+        columns = (
+            grouping.column,
+            _("Envoyées"),
+            _("Reçues"),
+            _("Acceptées"),
+            _("Refusées"),
+            _("Rendez-vous honorés"),
+            _("Rendez-vous non honorés"),
+            _("Délai médian de réponse (jours)"),
+            _("Délai médian jusqu'au rendez-vous (jours)"),
+        )
+        cells = tuple(
+            (
+                r.label,
+                (
+                    r.sent,
+                    r.received,
+                    r.accepted,
+                    r.refused,
+                    r.kept,
+                    r.missed,
+                    _days(r.median_days_to_answer),
+                    _days(r.median_days_to_appointment),
+                ),
+            )
+            for r in [*rows, total]
+        )
+        chart = charts.referral_outcomes(rows, title)
+        return Section(title, chart, Table(columns, cells), True)
+
+    return section
+
+
+def refusal_motives(period: DateRange) -> Section:
+    _rows, total = referral_figures.referral_figures(
+        referral_figures.outcomes(period), referral_figures.GROUPINGS["mois"]
+    )
+    rows = tuple(
+        (str(label), (total.refused_by_motive[motive],))
+        for motive, label in referral_figures.REFUSAL_MOTIVES.items()
+    )
+    table = Table((_("Motif du refus"), _("Refusées")), rows)
+    return Section(_("Orientations refusées, par motif"), None, table, True)
+
+
 # The report's sections, in order: each a function of the period giving its Section.
 SECTIONS: tuple[Callable[[DateRange], Section], ...] = (
     coverage_for_a1,
     coverage_for_all,
     freshness_total,
+    searches_per_day,
+    filter_values,
+    searches_without_result,
+    pages_per_barrier,
+    *(referrals_by(name) for name in referral_figures.GROUPINGS),
+    refusal_motives,
 )
 
 

@@ -4,6 +4,7 @@ range form (`du`, `au`), the tables, and each table as CSV."""
 from dataclasses import dataclass
 
 from flask import Response, abort
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
@@ -11,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from ..auth import current_user
 from ..schemas.figures import parse_figure_args
 from ..schemas.messages import flatten_errors
-from ..services import referral_figures, usage_figures
+from ..services import charts, referral_figures, usage_figures
 from ..services.figures import DateRange
 from ..services.permissions import can_read_figures
 
@@ -25,6 +26,15 @@ class ReferralTable:
     grouping: referral_figures.Grouping
     rows: list[referral_figures.ReferralRow]
     total: referral_figures.ReferralRow
+
+    @property
+    def chart(self) -> charts.Chart:
+        return charts.referral_outcomes(self.rows, chart_title(self.grouping.title))
+
+
+def chart_title(table_title) -> str:
+    """A chart's title: its table's, said to be a chart (the table stays the accessible one)."""
+    return _("Graphique : %(title)s", title=table_title)
 
 
 def parsed_range(args: MultiDict) -> tuple[tuple[DateRange, str] | None, list[str]]:
@@ -50,11 +60,16 @@ def account_figures(args: MultiDict) -> tuple[dict, list[str]]:
         return context, errors
     period = parsed[0]
     barriers, pages = usage_figures.orientations_per_barrier(period)
+    days = usage_figures.searches_per_day(period)
     outcomes = referral_figures.outcomes(period)
     return context | {
         "period": period,
         "csv_range": {"du": period.start.isoformat(), "au": period.end.isoformat()},
-        "usage_days": usage_figures.searches_per_day(period),
+        "usage_days": days,
+        "usage_days_chart": charts.searches_per_day(days, chart_title(_("Recherches par jour"))),
+        "usage_barriers_chart": charts.pages_per_barrier(
+            barriers, chart_title(_("Pages d'orientation ouvertes, par frein"))
+        ),
         "usage_filters": usage_figures.filter_values(period),
         "usage_without_result": usage_figures.searches_without_result(period),
         "usage_barriers": barriers,

@@ -91,3 +91,20 @@ def test_an_orienteur_sends_from_the_basket_and_the_receiving_editor_accepts(ser
     expect(orienteur.locator("#envoyees tbody tr")).to_contain_text(["Acceptée"])
     with app.app_context():
         assert [r.state for r in db.session.query(Referral)] == ["acceptee"]
+
+    # The figures count it: one referral sent to B, accepted; drawn as a chart too.
+    editor.goto(base_url + "/statistiques")
+    by_receiver = editor.get_by_role("table", name="Par structure qui accueille")
+    row = by_receiver.locator("tbody tr", has_text="Association B")
+    cells = row.locator("td")
+    # Envoyées, Reçues, Acceptées, Refusées.
+    expect(cells.nth(0)).to_have_text("1")
+    expect(cells.nth(1)).to_have_text("1")
+    expect(cells.nth(2)).to_have_text("1")
+    expect(cells.nth(3)).to_have_text("0")
+    chart = editor.locator("#graphique-orientations-structure-accueil")
+    expect(chart).to_be_visible()
+    expect(chart.locator("bar-chart canvas")).to_be_visible()
+    editor.wait_for_load_state("networkidle")
+    expect(editor.locator("main")).not_to_contain_text(PERSON["prenom"])
+    assert_accessible(editor)

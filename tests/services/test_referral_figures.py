@@ -303,3 +303,28 @@ def test_the_cli_names_a_bad_option(figures_app):
         args=["stats", "referrals", "--from", "2026-03-01", "--to", "2026-02-01"]
     )
     assert reversed_range.exit_code == 2 and "--to" in reversed_range.output
+
+
+def test_the_copil_report_has_the_referral_figures(figures_app):
+    """The PDF's table « by receiving structure » says what the records say (its counts;
+    the medians, written the French way, are checked above)."""
+    from tests.web.test_fiche import pdf_text
+
+    client = figures_app.test_client()
+    sign_in(client, "admin@exemple.fr", PASSWORD)
+    response = client.get(f"/statistiques/copil.pdf?du={RANGE.start}&au={RANGE.end}")
+    assert response.status_code == 200
+    pages = pdf_text(response.data).split("\f")
+    page = next(p for p in pages if "Orientations : Par structure qui accueille" in p)
+    wanted = expected("structure-accueil")
+    for key, name in {"accueil-a": "Accueil Alpha", "accueil-b": "Bêta Solidarité"}.items():
+        # The table's line (the chart's labels come first, without numbers).
+        words = next(
+            line.strip().removeprefix(name).split()
+            for line in page.splitlines()
+            if line.strip().startswith(name) and any(c.isdigit() for c in line)
+        )
+        counts = [int(word) for word in words if word.isdigit()]
+        motives = len(REFUSAL_MOTIVES)
+        # sent, received, accepted, refused; (per motive: not in this table); kept, missed
+        assert counts[:6] == wanted[key][:4] + wanted[key][4 + motives : 6 + motives]

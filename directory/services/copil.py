@@ -98,7 +98,10 @@ def pages_per_barrier(period: DateRange) -> Section:
     return Section(title, charts.pages_per_barrier(barriers, title), table, True)
 
 
-def _days(value: float | None) -> str:
+def _cell(column: referral_figures.Column, row: referral_figures.ReferralRow):
+    value = column.value(row)
+    if not column.days:
+        return value
     return "—" if value is None else format_decimal(value, "0.0")
 
 
@@ -109,31 +112,9 @@ def referrals_by(grouping_name: str) -> Callable[[DateRange], Section]:
     def section(period: DateRange) -> Section:
         rows, total = referral_figures.referral_figures(referral_figures.outcomes(period), grouping)
         title = _("Orientations : %(grouping)s", grouping=grouping.title)
-        columns = (
-            grouping.column,
-            _("Envoyées"),
-            _("Reçues"),
-            _("Acceptées"),
-            _("Refusées"),
-            _("Rendez-vous honorés"),
-            _("Rendez-vous non honorés"),
-            _("Délai médian de réponse (jours)"),
-            _("Délai médian jusqu'au rendez-vous (jours)"),
-        )
+        columns = (grouping.column, *(c.title for c in referral_figures.SUMMARY_COLUMNS))
         cells = tuple(
-            (
-                r.label,
-                (
-                    r.sent,
-                    r.received,
-                    r.accepted,
-                    r.refused,
-                    r.kept,
-                    r.missed,
-                    _days(r.median_days_to_answer),
-                    _days(r.median_days_to_appointment),
-                ),
-            )
+            (r.label, tuple(_cell(c, r) for c in referral_figures.SUMMARY_COLUMNS))
             for r in [*rows, total]
         )
         chart = charts.referral_outcomes(rows, title)

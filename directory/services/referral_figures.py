@@ -244,40 +244,64 @@ def referral_figures(
     return rows, row("total", _("Total"), items)
 
 
-def _days_cell(days: float | None) -> str:
-    return "" if days is None else f"{days:.1f}"
+@dataclass(frozen=True)
+class Column:
+    """A column of the referral tables: its CSV name, its heading, its value in a row."""
+
+    slug: str
+    title: object  # a lazy string
+    value: Callable[[ReferralRow], int | float | None]
+    in_summary: bool = True  # also in the report's narrower table
+    days: bool = False  # a median in days (None when there is none)
+
+
+def _motive_column(motive: str, label) -> Column:
+    return Column(
+        f"refus_{motive.replace('-', '_')}",
+        _l("Refus : %(motif)s", motif=label),
+        lambda row: row.refused_by_motive[motive],
+        in_summary=False,
+    )
+
+
+# The referral tables' columns, in order: the page's, the CSV's and the report's.
+COLUMNS = (
+    Column("envoyees", _l("Envoyées"), lambda row: row.sent),
+    Column("recues", _l("Reçues"), lambda row: row.received),
+    Column("acceptees", _l("Acceptées"), lambda row: row.accepted),
+    Column("refusees", _l("Refusées"), lambda row: row.refused),
+    *(_motive_column(motive, label) for motive, label in REFUSAL_MOTIVES.items()),
+    Column("rdv_honores", _l("Rendez-vous honorés"), lambda row: row.kept),
+    Column("rdv_non_honores", _l("Rendez-vous non honorés"), lambda row: row.missed),
+    Column(
+        "jours_reponse_mediane",
+        _l("Délai médian de réponse (jours)"),
+        lambda row: row.median_days_to_answer,
+        days=True,
+    ),
+    Column(
+        "jours_rdv_mediane",
+        _l("Délai médian jusqu'au rendez-vous (jours)"),
+        lambda row: row.median_days_to_appointment,
+        days=True,
+    ),
+)
+SUMMARY_COLUMNS = tuple(column for column in COLUMNS if column.in_summary)
+
+
+def _csv_cell(column: Column, row: ReferralRow):
+    value = column.value(row)
+    if not column.days:
+        return value
+    return "" if value is None else f"{value:.1f}"
 
 
 def referral_figures_csv(items: list[Outcome], grouping: Grouping) -> str:
     """One line per key, then the total (key `total`); the medians in days, empty when none."""
     rows, total = referral_figures(items, grouping)
-    header = [
-        grouping.kind,
-        "libelle",
-        "envoyees",
-        "recues",
-        "acceptees",
-        "refusees",
-        *(f"refus_{motive.replace('-', '_')}" for motive in REFUSAL_MOTIVES),
-        "rdv_honores",
-        "rdv_non_honores",
-        "jours_reponse_mediane",
-        "jours_rdv_mediane",
-    ]
+    header = [grouping.kind, "libelle", *(column.slug for column in COLUMNS)]
     lines = [
-        [
-            r.key,
-            "" if r is total else r.label,
-            r.sent,
-            r.received,
-            r.accepted,
-            r.refused,
-            *r.refused_by_motive.values(),
-            r.kept,
-            r.missed,
-            _days_cell(r.median_days_to_answer),
-            _days_cell(r.median_days_to_appointment),
-        ]
+        [r.key, "" if r is total else r.label, *(_csv_cell(column, r) for column in COLUMNS)]
         for r in [*rows, total]
     ]
     return csv_table(header, lines)

@@ -78,7 +78,7 @@ def account_figures(args: MultiDict) -> tuple[dict, list[str]]:
             ReferralTable(grouping, *referral_figures.referral_figures(outcomes, grouping))
             for grouping in referral_figures.GROUPINGS.values()
         ],
-        "refusal_motives": referral_figures.REFUSAL_MOTIVES,
+        "referral_columns": referral_figures.COLUMNS,
     }, errors
 
 

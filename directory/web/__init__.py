@@ -10,7 +10,7 @@ blueprint = Blueprint("web", __name__)
 @blueprint.before_request
 def directory_access() -> None:
     """The directory's pages need an account when search is not public (assets never do)."""
-    if request.endpoint not in {"web.dsfr_asset", "web.leaflet_asset"}:
+    if request.endpoint not in {"web.dsfr_asset", "web.dsfr_chart_asset", "web.leaflet_asset"}:
         require_search_access()
 
 

@@ -88,7 +88,7 @@ def act(client, action: str, referral_id: int, user: str | None):
     if action == "figures":  # a page: signed in through the form
         if user:
             sign_in(client, f"{user}@exemple.fr", PASSWORD)
-        return client.get("/statistiques/fraicheur.csv")
+        return client.get("/statistiques/orientations.csv?par=structure-accueil")
     raise AssertionError(action)
 
 

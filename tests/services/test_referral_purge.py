@@ -1,7 +1,7 @@
 """The retention of referrals: past the delay after their last change of state, their personal
 fields are erased — from the rows and from the database's files — and nothing else changes."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,8 @@ from directory.extensions import db
 from directory.models import Membership, Referral, ReferralEvent
 from directory.services import referrals
 from directory.services.accounts import create_user
+from directory.services.figures import DateRange
+from directory.services.referral_figures import GROUPINGS, outcomes, referral_figures_csv
 from tests.factories import service, structure
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
@@ -77,8 +79,17 @@ def rows(app) -> dict[str, tuple]:
         }
 
 
+def referral_figures(app) -> str:
+    """Every grouping of the referral figures, as their CSV says them."""
+    everything = DateRange(date(2020, 1, 1), date(2030, 12, 31))
+    with app.app_context():
+        items = outcomes(everything)
+        return "".join(referral_figures_csv(items, grouping) for grouping in GROUPINGS.values())
+
+
 def test_purge_erases_exactly_the_personal_fields_past_the_delay(sample):
-    before = rows(sample)
+    before, figures_before = rows(sample), referral_figures(sample)
+    assert "acceptees" in figures_before
     with sample.app_context():
         assert referrals.purge(now=NOW) == 2  # 400 and 181 days; not 179, nor 3
         assert referrals.purge(now=NOW) == 0  # idempotent
@@ -92,6 +103,7 @@ def test_purge_erases_exactly_the_personal_fields_past_the_delay(sample):
         rid: figures for rid, (_, figures) in before.items()
     }
     assert {rid for rid, when in purged.items() if when} == erased
+    assert referral_figures(sample) == figures_before
 
 
 def test_the_delay_is_a_setting(sample):

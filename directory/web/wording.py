@@ -155,8 +155,10 @@ def hours_lines(listing: Service | Structure) -> list[str]:
 
 @blueprint.app_template_global()
 def zone_text(service: Service) -> str:
+    """Where a service's public may live. Without a zone: the commune of its own address
+    (DESIGN.md §2, as search.filters.covered_arrondissements reads it); with neither, all."""
     if not service.zone_eligibilite:
-        return _("Sans restriction géographique")
+        return _own_commune_text(service)
     parts = []
     for code in service.zone_eligibilite:
         if code in ZONE_LABELS:
@@ -166,6 +168,13 @@ def zone_text(service: Service) -> str:
         else:
             parts.append(_("commune ou territoire %(code)s", code=code))
     return ", ".join(dict.fromkeys(parts))
+
+
+def _own_commune_text(service: Service) -> str:
+    if not service.code_insee:
+        return _("Sans restriction géographique")
+    commune = _("Paris") if ref.is_paris(service.code_insee) else service.commune
+    return _("%(commune)s (la commune de son adresse)", commune=commune or service.code_insee)
 
 
 @blueprint.app_template_global()

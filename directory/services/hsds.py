@@ -113,7 +113,7 @@ def _location(listing: Service | Structure, owner_id: str) -> dict | None:
     )
 
 
-def organization(structure: Structure) -> dict:
+def organization_object(structure: Structure) -> dict:
     own_id = organization_id(structure)
     location = _location(structure, own_id)
     identifiers = [
@@ -257,7 +257,7 @@ def _last_modified(service: Service) -> str:
     return moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(UTC).isoformat()
 
 
-def service(service: Service) -> dict:
+def service_object(service: Service) -> dict:
     own_id = service_id(service)
     return _present(
         {
@@ -286,7 +286,7 @@ def service(service: Service) -> dict:
             "maximum_age": service.age_max,
             "assured_date": service.verifie_le.isoformat() if service.verifie_le else None,
             "last_modified": _last_modified(service),
-            "organization": organization(service.structure),
+            "organization": organization_object(service.structure),
             "phones": _phones(service.telephone, own_id, "service_id"),
             "schedules": [
                 rule | {"service_id": own_id}
@@ -308,7 +308,7 @@ def service_page(page: int, size: int) -> tuple[int, list[dict]]:
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.scalars(query.offset((page - 1) * size).limit(size)).all()
     with force_locale("fr"):
-        return total, [service(row) for row in rows]
+        return total, [service_object(row) for row in rows]
 
 
 def export_to(directory: str | Path) -> dict[str, int]:
@@ -316,11 +316,13 @@ def export_to(directory: str | Path) -> dict[str, int]:
     services); returns how many records each holds."""
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
-    published = select(Structure).where(Structure.is_published).order_by(Structure.id)
+    structures = select(Structure).where(Structure.is_published).order_by(Structure.id)
     with force_locale("fr"):
         records = {
-            "organization": [organization(row) for row in db.session.scalars(published)],
-            "service": [service(row) for row in db.session.scalars(visible_services_query())],
+            "organization": [organization_object(row) for row in db.session.scalars(structures)],
+            "service": [
+                service_object(row) for row in db.session.scalars(visible_services_query())
+            ],
         }
     for kind, payload in records.items():
         text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

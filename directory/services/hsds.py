@@ -194,6 +194,16 @@ def _zone_name(code: str) -> str:
     return _("commune ou territoire %(code)s", code=code)
 
 
+def _zone_codes(service: Service) -> list[str]:
+    """Its zone_eligibilite; without one, the commune of its address (DESIGN §2: any
+    arrondissement means all Paris); with neither, none: no limit."""
+    if service.zone_eligibilite:
+        return service.zone_eligibilite
+    if service.code_insee:
+        return [ref.PARIS_INSEE if ref.is_paris(service.code_insee) else service.code_insee]
+    return []
+
+
 def _service_areas(service: Service, own_id: str) -> list[dict]:
     return [
         _present(
@@ -204,7 +214,7 @@ def _service_areas(service: Service, own_id: str) -> list[dict]:
                 "description": code,  # of the Code officiel géographique, or "france"
             }
         )
-        for code in service.zone_eligibilite or ()
+        for code in _zone_codes(service)
     ]
 
 

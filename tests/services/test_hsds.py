@@ -184,6 +184,29 @@ def test_zones_languages_ages_and_publics(app, load, tmp_path):
     assert organization["organization_identifiers"][0]["identifier"] == "12345678900011"
 
 
+def test_without_a_zone_the_area_is_the_commune_of_the_address(app, load, tmp_path):
+    load(
+        [structure()],
+        [
+            service("paris", code_insee="75111"),
+            service("saint-denis", code_insee="93066"),
+            service("partout"),
+        ],
+    )
+    exported = export(app, tmp_path / "hsds")["service"]
+    areas = {
+        record["name"]: [
+            (area["name"], area["description"]) for area in record.get("service_areas", ())
+        ]
+        for record in exported
+    }
+    assert areas == {
+        "Service paris": [("Tout Paris", "75056")],
+        "Service saint-denis": [("commune ou territoire 93066", "93066")],
+        "Service partout": [],
+    }
+
+
 def test_the_api_pages_are_the_exported_services(app, seeded, client, tmp_path):
     exported = export(app, tmp_path / "hsds")["service"]
     pages, page = [], 1

@@ -14,7 +14,7 @@ from . import cli_accounts, cli_backup, cli_referrals, cli_stats
 from .database import upgrade_to_head
 from .extensions import db
 from .models import Structure
-from .services import transfer
+from .services import hsds, transfer
 from .services.indexing import (
     index_queued,
     pending_count,
@@ -151,11 +151,36 @@ def seed_command(force: bool) -> None:
     _import([str(seed_dir / "structures.json"), str(seed_dir / "services.json")], dry_run=False)
 
 
+EXPORT_FORMATS = ("datainclusion", "hsds")
+
+
 @click.command("export")
 @click.argument("directory", type=click.Path(file_okay=False))
+@click.option(
+    "--format",
+    "export_format",
+    type=click.Choice(EXPORT_FORMATS),
+    default="datainclusion",
+    show_default=True,
+    help="datainclusion : tout, réimportable ; hsds : ce qui est publié, en HSDS 3.0.",
+)
 @with_appcontext
-def export_command(directory: str) -> None:
-    """Export every structure and service to DIRECTORY/structures.json and services.json."""
+def export_command(directory: str, export_format: str) -> None:
+    """Export every structure and service to DIRECTORY/structures.json and services.json
+    (data·inclusion), or what is published to DIRECTORY/organizations.json and
+    services.json (HSDS 3.0, Open Referral)."""
+    if export_format == "hsds":
+        counts = hsds.export_to(directory)
+        click.echo(
+            _(
+                "%(organizations)s organisation(s) et %(services)s service(s) exportés en "
+                "HSDS 3.0 dans %(dir)s",
+                organizations=counts["organization"],
+                services=counts["service"],
+                dir=directory,
+            )
+        )
+        return
     counts = transfer.export_to(directory)
     click.echo(
         _(

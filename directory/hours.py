@@ -336,13 +336,13 @@ def describe(value: str | None, today: date | None = None) -> list[str]:
                 _("%(days)s : %(hours)s", days=_day_range(weekday, last, names), hours=hours)
             )
         weekday = last + 1
-    if _closes_on_holidays(value):
+    if closes_on_holidays(value):
         lines.append(_("Fermé les jours fériés"))
     if lines:
         return lines
     return [_("Fermé au public")] if value.strip() in ("off", "closed") else [value]
 
 
-def _closes_on_holidays(value: str) -> bool:
+def closes_on_holidays(value: str) -> bool:
     """Whether a rule of its own closes public holidays ("PH off")."""
     return any(_HOLIDAYS_OFF_RULE.fullmatch(rule.strip()) for rule in value.split(";"))

@@ -20,7 +20,7 @@ from ..schemas.listings import ServiceSchema
 from ..schemas.messages import flatten_errors
 from ..schemas.query_string import load_query_string
 from ..schemas.search import parse_search_args
-from ..services import listings
+from ..services import hsds, listings
 from ..services.search import Stopwatch, search_services
 from .hits import dumped_services
 from .openapi import openapi_document
@@ -118,6 +118,15 @@ def structure(structure_id: str):
     return StructureWithServicesSchema().dump(found) | {
         "services": ServiceSchema(many=True).dump(visible)
     }
+
+
+@blueprint.get("/hsds/services")
+def hsds_services():
+    """The published services in HSDS 3.0 (Open Referral), as `directory export --format
+    hsds` writes them, a page at a time."""
+    page, size = _pagination()
+    total, items = hsds.service_page(page, size)
+    return {"items": items, "total": total, "page": page, "size": size, "pages": ceil(total / size)}
 
 
 @blueprint.get("/doc/<name>")

@@ -111,6 +111,27 @@ REFERENTIAL_NAME = {
     "required": True,
     "schema": {"type": "string", "enum": sorted(ref.REFERENTIALS)},
 }
+HSDS_SERVICE_PAGE = {
+    "type": "object",
+    "required": ["items", "total", "page", "size", "pages"],
+    "properties": {
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "description": "Un service au format HSDS 3.0 (Open Referral), avec son "
+                "organisation, ses lieux, téléphones, horaires, zones et langues",
+                "required": ["id", "name", "status"],
+                "properties": {
+                    "id": {"type": "string", "format": "uuid"},
+                    "name": {"type": "string"},
+                    "status": {"type": "string", "enum": ["active"]},
+                },
+            },
+        },
+        **{name: {"type": "integer"} for name in ("total", "page", "size", "pages")},
+    },
+}
 EDIT_BODY = {
     "type": "object",
     "required": ["revision"],
@@ -183,6 +204,15 @@ def _read_paths() -> dict:
                 EDIT_BODY,
                 secured=True,
             ),
+        },
+        "/api/v1/hsds/services": {
+            "get": _operation(
+                "Les services publiés au format HSDS 3.0 (Open Referral), comme les exporte "
+                "`directory export --format hsds`",
+                ("200", "HsdsServicePage", "Une page de services HSDS"),
+                PAGE_PARAMETERS,
+                errors=("400",),
+            )
         },
         "/api/v1/doc/{name}": {
             "get": _operation(
@@ -295,6 +325,7 @@ def openapi_document() -> dict:
     )
     for name, schema in COMPONENTS.items():
         spec.components.schema(name, schema=schema)
+    spec.components.schema("HsdsServicePage", component=HSDS_SERVICE_PAGE)
     for path, operations in {**_read_paths(), **_write_paths(), **_referral_paths()}.items():
         spec.path(path, operations=operations)
     return spec.to_dict()

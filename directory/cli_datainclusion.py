@@ -1,6 +1,8 @@
 """``directory datainclusion sync``: the listings of data·inclusion's sources in a département,
 brought up to date from its API (services/datainclusion_sync.py)."""
 
+import re
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -9,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from .services import datainclusion_sync as di
 
+DEPARTEMENT = re.compile(r"\d{2,3}|2[AB]")
 LABELS = {"structure": _l("Structures"), "service": _l("Services")}
 
 
@@ -45,6 +48,15 @@ def _show_report(report: di.SyncReport) -> None:
             )
             + _(", %(archived)s archivé(e)s", archived=report.archived[kind])
         )
+    for kind in report.unsure:
+        click.echo(
+            _(
+                "%(label)s : rien n'est archivé, data·inclusion n'en a rendu aucune ou sa liste "
+                "a changé pendant la lecture ; relancez plus tard.",
+                label=LABELS[kind],
+            ),
+            err=True,
+        )
     if report.refused:
         click.echo(
             _(
@@ -55,12 +67,26 @@ def _show_report(report: di.SyncReport) -> None:
         )
 
 
+def _departement(_context, _parameter, value: str) -> str:
+    if not DEPARTEMENT.fullmatch(value):
+        raise click.BadParameter(_("Code de département attendu, par ex. 75, 2A ou 974."))
+    return value
+
+
+def _listed(sources: tuple[str, ...]) -> list[str]:
+    """--sources a --sources b, or --sources a,b."""
+    return [source.strip() for value in sources for source in value.split(",") if source.strip()]
+
+
 @datainclusion_group.command("sync")
-@click.option("--departement", required=True, help="Code du département, par ex. 75.")
+@click.option(
+    "--departement", required=True, callback=_departement, help="Code du département, par ex. 75."
+)
 @click.option(
     "--sources",
     multiple=True,
-    help="Source de data·inclusion à synchroniser (répétable) ; par défaut, toutes.",
+    help="Sources de data·inclusion à synchroniser (répétable, ou séparées par des "
+    "virgules) ; par défaut, toutes.",
 )
 @click.option(
     "--page-size",
@@ -79,7 +105,7 @@ def sync_command(departement: str, sources: tuple[str, ...], page_size: int) -> 
         current_app.config["DATAINCLUSION_URL"], current_app.config["DATAINCLUSION_TOKEN"]
     )
     try:
-        report = di.sync(api, departement, list(sources), page_size, progress=_show_page)
+        report = di.sync(api, departement, _listed(sources), page_size, progress=_show_page)
     except di.SyncError as error:
         _update_index()
         raise click.ClickException(

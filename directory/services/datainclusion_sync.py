@@ -67,6 +67,8 @@ class SyncError(Exception):
 class Page:
     number: int
     pages: int | None
+    # How many records the query holds, as this page announces it.
+    total: int | None
     items: list
 
 
@@ -128,10 +130,13 @@ class DataInclusionApi:
             body = self.get(PATHS[kind], {**params, "page": number, "size": size})
             if not isinstance(body, dict) or not isinstance(body.get("items"), list):
                 raise SyncError(_("Page inattendue de data·inclusion : « items » manque."))
-            pages = body.get("pages") if isinstance(body.get("pages"), int) else None
+            pages, total = (
+                body.get(key) if isinstance(body.get(key), int) else None
+                for key in ("pages", "total")
+            )
             if not body["items"]:
                 return
-            yield Page(number, pages, body["items"])
+            yield Page(number, pages, total, body["items"])
             if pages is not None and number >= pages:
                 return
             number += 1
@@ -176,6 +181,8 @@ class SyncReport:
     # Records left as they are: refused by the validation, or naming a partner's listing.
     refused: list[RecordError] = field(default_factory=list)
     archived: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    # Kinds whose pages were empty or changed while they were read: nothing archived.
+    unsure: list[str] = field(default_factory=list)
 
 
 def known_fields(kind: str, item: object) -> object:
@@ -253,13 +260,23 @@ def _sync_page(kind: str, page: Page, report: SyncReport) -> None:
         report.outcome[state][kind] += outcome[state][kind]
 
 
+def _read_whole(pages: list[tuple[int | None, int]]) -> bool:
+    """Whether pages, as (announced total, records), hold some records and all that the
+    query announced: a list that changed between two pages may have shifted a record out of
+    them (offset pagination), an empty one is more likely a failure than the end of all."""
+    read = sum(count for _total, count in pages)
+    return read > 0 and {total for total, _count in pages} <= {read, None}
+
+
 def _archive_missing(departement: str, sources: list[str], seen: dict[str, set[str]]) -> dict:
     """Archive the listings of these sources in the département (what the query returns)
-    that upstream no longer has; one transaction."""
-    archived = {}
+    that upstream no longer has (seen: the ids it has, for the kinds to archive); one
+    transaction."""
+    archived = dict.fromkeys(KINDS, 0)
     sources = [source for source in sources if source != ref.OWN_SOURCE]
     try:
-        for kind, (model, _schema) in KINDS.items():
+        for kind in seen:
+            model = KINDS[kind][0]
             query = select(model).where(
                 model.source.in_(sources),
                 model.code_insee.startswith(departement, autoescape=True),
@@ -290,10 +307,14 @@ def sync(
         params["sources"] = list(sources)
     report = SyncReport()
     seen: dict[str, set[str]] = {kind: set() for kind in KINDS}
+    pages: dict[str, list[tuple[int | None, int]]] = {kind: [] for kind in KINDS}
     for kind in KINDS:
         for page in api.pages(kind, params, size):
             seen[kind].update(_record_id(item) for item in page.items)
+            pages[kind].append((page.total, len(page.items)))
             _sync_page(kind, page, report)
             progress(kind, page)
-    report.archived = _archive_missing(departement, list(sources or api.sources()), seen)
+    report.unsure = [kind for kind in KINDS if not _read_whole(pages[kind])]
+    whole = {kind: ids for kind, ids in seen.items() if kind not in report.unsure}
+    report.archived = _archive_missing(departement, list(sources or api.sources()), whole)
     return report

@@ -107,7 +107,7 @@ def test_sources_limit_what_is_asked_and_archived(app, upstream):
     upstream.services.pop(0)  # a dora service disappears, unseen by a soliguide-only sync
     upstream.requests.clear()
 
-    result = run(app, "--sources", "soliguide")
+    result = run(app, "--sources", "soliguide,")
     assert result.exit_code == 0, result.output
     assert "Services : 0 créé(e)s, 0 mis(es) à jour, 1 inchangé(e)s, 0 archivé(e)s" in (
         result.output
@@ -174,6 +174,21 @@ def test_what_disappeared_upstream_is_archived_and_comes_back(app, upstream):
     assert found(app, "atelier") == {"dora--atelier"}
 
 
+def test_an_empty_answer_archives_nothing(app, upstream):
+    assert run(app).exit_code == 0
+    upstream.services.clear()
+    result = run(app)
+    assert result.exit_code == 0, result.output
+    assert "Services : rien n'est archivé" in result.output
+    assert ids(app, Service, statut_publication=ref.PUBLIE) == {
+        "dora--cours",
+        "dora--atelier",
+        "dora--permanence",
+        "dora--ecrivain",
+        "dora--garde",
+    }
+
+
 def test_a_failure_mid_way_keeps_the_earlier_pages_and_the_next_run_completes(app, upstream):
     assert run(app).exit_code == 0
     upstream.services.pop(0)  # dora--cours disappears upstream…
@@ -211,6 +226,12 @@ def test_429_is_retried_after_the_time_the_server_asks(app, upstream):
     asked = [params["page"] for path, params in upstream.requests if path == "/structures"]
     assert asked == [["1"], ["1"]]
     assert ids(app, Structure) == {"dora--asso", "dora--centre"}
+
+
+def test_a_departement_is_a_code(app, upstream):
+    result = app.test_cli_runner().invoke(args=["datainclusion", "sync", "--departement", ""])
+    assert result.exit_code == 2 and "Code de département attendu" in result.output
+    assert upstream.requests == []
 
 
 @pytest.mark.parametrize("status", [401, 403])

@@ -105,7 +105,8 @@ class DataInclusionApi:
                     return json.load(response)
             except urllib.error.HTTPError as error:
                 _raise_unless_transient(error, url)
-                wait = _retry_after(error.headers.get("Retry-After")) or wait
+                asked = _retry_after(error.headers.get("Retry-After"))
+                wait = wait if asked is None else asked
                 problem = f"HTTP {error.code}"
             except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
                 problem = str(getattr(error, "reason", error))
@@ -146,7 +147,7 @@ class DataInclusionApi:
         listed = self.get("/sources", {})
         if not isinstance(listed, list):
             raise SyncError(_("Liste des sources inattendue de data·inclusion."))
-        return [source["slug"] for source in listed if isinstance(source, dict)]
+        return [source.get("slug") for source in listed if isinstance(source, dict)]
 
 
 def _raise_unless_transient(error: urllib.error.HTTPError, url: str) -> None:

@@ -51,7 +51,7 @@ def _show_report(report: di.SyncReport) -> None:
     for kind in report.unsure:
         click.echo(
             _(
-                "%(label)s : rien n'est archivé, data·inclusion n'en a rendu aucune ou sa liste "
+                "%(label)s : rien n'est archivé, data·inclusion n'a rendu aucune fiche ou sa liste "
                 "a changé pendant la lecture ; relancez plus tard.",
                 label=LABELS[kind],
             ),

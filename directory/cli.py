@@ -10,7 +10,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from . import cli_accounts, cli_backup, cli_referrals, cli_stats
+from . import cli_accounts, cli_backup, cli_datainclusion, cli_referrals, cli_stats
 from .database import upgrade_to_head
 from .extensions import db
 from .models import Structure
@@ -245,6 +245,7 @@ def register(app: Flask) -> None:
         *cli_backup.COMMANDS,
         *cli_stats.COMMANDS,
         *cli_referrals.COMMANDS,
+        *cli_datainclusion.COMMANDS,
     ):
         app.cli.add_command(command)
 

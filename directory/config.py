@@ -41,6 +41,11 @@ def settings_from_environment(instance_path: str) -> dict:
         "PASSWORD_RESET_SECONDS": int(env.get("PASSWORD_RESET_SECONDS", "3600")),
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         "BAN_URL": env.get("BAN_URL", "https://api-adresse.data.gouv.fr"),
+        # The data·inclusion API that `directory datainclusion sync` reads, and its token.
+        "DATAINCLUSION_URL": env.get(
+            "DATAINCLUSION_URL", "https://api.data.inclusion.gouv.fr/api/v1"
+        ),
+        "DATAINCLUSION_TOKEN": env.get("DATAINCLUSION_TOKEN"),
         # Background map of the result maps, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png;
         # none by default: the markers are drawn on a plain background.
         "MAP_TILES_URL": env.get("MAP_TILES_URL"),

@@ -79,6 +79,11 @@ STATUTS_PUBLICATION = {
     "archive": _l("Archivé"),
 }
 PUBLIE = "publie"
+ARCHIVE = "archive"
+
+# The `source` of the listings the partners keep in this directory (never overwritten or
+# archived by a sync from data·inclusion).
+OWN_SOURCE = "paris-partenaires"
 
 FREQUENCES_MAJ = {
     "mensuelle": _l("Tous les mois"),

@@ -165,7 +165,7 @@ def create_structure(user: User, data: dict) -> Structure:
     require_structure_creator(user)
     record = {
         **data,
-        "source": data.get("source") or "paris-partenaires",
+        "source": data.get("source") or ref.OWN_SOURCE,
         "date_maj": date.today().isoformat(),
     }
     record.setdefault("id", _new_id("structure", str(data.get("nom", "structure"))))

@@ -150,6 +150,26 @@ def arrondissement_label(number: int) -> str:
     return str(_l("%(number)se arrondissement", number=number))
 
 
+# Eligibility zones wider than a commune, named (data·inclusion codes and ours).
+ZONE_LABELS = {
+    "75056": _l("Tout Paris"),
+    "75": _l("Tout Paris"),
+    "11": _l("Toute l'Île-de-France"),
+    "200054781": _l("Toute la Métropole du Grand Paris"),
+    "france": _l("Toute la France"),
+    "99100": _l("Toute la France"),
+}
+
+
+def zone_label(code: str) -> str:
+    """The name of one code of a `zone_eligibilite`."""
+    if code in ZONE_LABELS:
+        return str(ZONE_LABELS[code])
+    if code in INSEE_ARRONDISSEMENT:
+        return arrondissement_label(INSEE_ARRONDISSEMENT[code])
+    return str(_l("commune ou territoire %(code)s", code=code))
+
+
 def arrondissements() -> dict[str, str]:
     return {str(n): arrondissement_label(n) for n in ARRONDISSEMENTS_INSEE}
 

@@ -21,7 +21,6 @@ from .. import hours
 from .. import referentials as ref
 from ..extensions import db
 from ..models import Service, Structure
-from ..web.wording import ZONE_LABELS
 from .indexing import visible_services_query
 
 # Never to change: every exported identifier derives from it.
@@ -186,14 +185,6 @@ def schedules(value: str | None, owner_id: str) -> list[dict]:
 # -- services -----------------------------------------------------------------------------
 
 
-def _zone_name(code: str) -> str:
-    if code in ZONE_LABELS:
-        return ZONE_LABELS[code]()
-    if code in ref.INSEE_ARRONDISSEMENT:
-        return ref.arrondissement_label(ref.INSEE_ARRONDISSEMENT[code])
-    return _("commune ou territoire %(code)s", code=code)
-
-
 def _zone_codes(service: Service) -> list[str]:
     """Its zone_eligibilite; without one, the commune of its address (DESIGN §2: any
     arrondissement means all Paris); with neither, none: no limit."""
@@ -210,7 +201,7 @@ def _service_areas(service: Service, own_id: str) -> list[dict]:
             {
                 "id": _child_id(own_id, "service_area", code),
                 "service_id": own_id,
-                "name": _zone_name(code),
+                "name": ref.zone_label(code),
                 "description": code,  # of the Code officiel géographique, or "france"
             }
         )

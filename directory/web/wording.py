@@ -15,15 +15,6 @@ from . import blueprint
 # Bounds at the ends of the scale say nothing: "from alpha" is "every level from the bottom".
 LOWEST_NIVEAU, HIGHEST_NIVEAU = next(iter(ref.NIVEAUX_FRANCAIS)), list(ref.NIVEAUX_FRANCAIS)[-1]
 
-ZONE_LABELS = {
-    "75056": lambda: _("Tout Paris"),
-    "75": lambda: _("Tout Paris"),
-    "11": lambda: _("Toute l'Île-de-France"),
-    "200054781": lambda: _("Toute la Métropole du Grand Paris"),
-    "france": lambda: _("Toute la France"),
-    "99100": lambda: _("Toute la France"),
-}
-
 
 def _label(mapping, value: str) -> str:
     return str(mapping.get(value, value))
@@ -159,15 +150,7 @@ def zone_text(service: Service) -> str:
     (DESIGN.md §2, as search.filters.covered_arrondissements reads it); with neither, all."""
     if not service.zone_eligibilite:
         return _own_commune_text(service)
-    parts = []
-    for code in service.zone_eligibilite:
-        if code in ZONE_LABELS:
-            parts.append(ZONE_LABELS[code]())
-        elif code in ref.INSEE_ARRONDISSEMENT:
-            parts.append(ref.arrondissement_label(ref.INSEE_ARRONDISSEMENT[code]))
-        else:
-            parts.append(_("commune ou territoire %(code)s", code=code))
-    return ", ".join(dict.fromkeys(parts))
+    return ", ".join(dict.fromkeys(map(ref.zone_label, service.zone_eligibilite)))
 
 
 def _own_commune_text(service: Service) -> str:

@@ -184,7 +184,8 @@ def import_command(
 ) -> None:
     """Import data·inclusion JSON files (lists of records, {structures, services}, or pages
     {items} of the data·inclusion API), all or nothing unless --skip-invalid. Fields outside
-    the schemas (score_qualite, doublons…) are left out and counted."""
+    the schemas (score_qualite, doublons…) are left out and counted, URLs percent-encoded,
+    as the official data·inclusion model reads them."""
     _import(list(paths), dry_run, skip_invalid, report)
 
 

@@ -85,6 +85,11 @@ def run_import(app, *args):
     return app.test_cli_runner().invoke(args=["import", *args])
 
 
+def skip_invalid(folder: Path) -> tuple[str, ...]:
+    """The options of an import that skips invalid records, its report in ``folder``."""
+    return ("--skip-invalid", "--report", str(folder / "rejets.json"))
+
+
 def test_the_corpus_holds_what_the_acceptance_names():
     verdicts = official_verdicts()
     refused = {field for _kind, field in verdicts.values() if field}
@@ -94,18 +99,21 @@ def test_the_corpus_holds_what_the_acceptance_names():
     assert len(expected["structure"]) == 5 and len(expected["service"]) == 5
 
 
-def test_one_refused_record_imports_nothing_and_every_refusal_is_named(app):
-    result = run_import(app, *FILES)
+def test_one_refused_record_imports_nothing_and_every_refusal_is_named(app, tmp_path):
+    report = tmp_path / "rejets.json"
+    result = run_import(app, "--report", str(report), *FILES)
     assert result.exit_code == 1, result.output
     assert "rien n'a été importé" in result.output
+    refused = {id for id, (_kind, field) in official_verdicts().items() if field}
     for record_id, (kind, field) in official_verdicts().items():
         if field:
             assert f"{kind} « {record_id} » — {field} : " in result.output, record_id
     assert stored_ids(app) == {"structure": set(), "service": set()}
+    assert refused < {entry["id"] for entry in json.loads(report.read_text(encoding="utf-8"))}
 
 
-def test_the_fields_datainclusion_adds_are_ignored_and_counted_once(app):
-    result = run_import(app, "--dry-run", "--skip-invalid", *FILES)
+def test_the_fields_datainclusion_adds_are_ignored_and_counted_once(app, tmp_path):
+    result = run_import(app, "--dry-run", *skip_invalid(tmp_path), *FILES)
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if "Champs hors schéma ignorés" in line]
     assert len(lines) == 1
@@ -144,8 +152,8 @@ def test_skip_invalid_imports_every_record_the_official_model_accepts(app, tmp_p
     assert "Valeur la plus proche : « gratuit »" in json.dumps(rejected, ensure_ascii=False)
 
 
-def test_urls_are_read_as_the_official_model_reads_them(app):
-    assert run_import(app, "--skip-invalid", *FILES).exit_code == 0
+def test_urls_are_read_as_the_official_model_reads_them(app, tmp_path):
+    assert run_import(app, *skip_invalid(tmp_path), *FILES).exit_code == 0
     by_id = {record["id"]: record for record in corpus_records()}
     with app.app_context():
         for model, official in ((Structure, v1.Structure), (Service, v1.Service)):
@@ -160,8 +168,8 @@ def test_urls_are_read_as_the_official_model_reads_them(app):
         )
 
 
-def test_a_duplicate_published_by_two_sources_is_kept_under_each_source(app):
-    assert run_import(app, "--skip-invalid", *FILES).exit_code == 0
+def test_a_duplicate_published_by_two_sources_is_kept_under_each_source(app, tmp_path):
+    assert run_import(app, *skip_invalid(tmp_path), *FILES).exit_code == 0
     with app.app_context():
         sources = {
             row.source

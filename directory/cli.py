@@ -62,25 +62,60 @@ def _indexing_bar():
     )
 
 
-def _validate(paths: list[str]) -> transfer.ImportPlan:
-    with _counting_bar(_("Validation")) as bar:
-        plan = transfer.validate(transfer.JsonFiles(paths), progress=bar.update)
-    if not plan.ok:
-        for error in plan.errors:
-            click.echo(_("ERREUR %(error)s", error=error), err=True)
+# Where --skip-invalid writes the rejected records when --report does not say.
+DEFAULT_REPORT = "import-rejets.json"
+
+
+def _report_ignored(plan: transfer.ImportPlan) -> None:
+    """Name once each field left out of the records (not in the schemas), with a count."""
+    if plan.ignored:
+        fields = ", ".join(f"{name} ({count})" for name, count in sorted(plan.ignored.items()))
+        click.echo(
+            _(
+                "Champs hors schéma ignorés (nombre d'enregistrements) : %(fields)s",
+                fields=fields,
+            ),
+            err=True,
+        )
+
+
+def _report_errors(plan: transfer.ImportPlan, skip_invalid: bool, report: str | None) -> None:
+    """Each error on a line and, when asked, the rejected records in the report file; stop
+    unless the invalid records may be skipped (and every file could be read)."""
+    for error in plan.errors:
+        click.echo(_("ERREUR %(error)s", error=error), err=True)
+    if report:
+        rejected = transfer.write_report(report, plan.errors)
+        click.echo(
+            _(
+                "%(count)s enregistrement(s) refusé(s), détaillés dans %(path)s (JSON).",
+                count=rejected,
+                path=report,
+            ),
+            err=True,
+        )
+    if not (skip_invalid and plan.readable):
         raise click.ClickException(
             _(
                 "%(count)s erreur(s) : rien n'a été importé. Corrigez puis relancez.",
                 count=len(plan.errors),
             )
         )
+
+
+def _validate(paths: list[str], skip_invalid: bool, report: str | None) -> transfer.ImportPlan:
+    with _counting_bar(_("Validation")) as bar:
+        plan = transfer.validate(transfer.JsonFiles(paths), progress=bar.update, lenient=True)
+    _report_ignored(plan)
+    if not plan.ok:
+        _report_errors(plan, skip_invalid, report or (DEFAULT_REPORT if skip_invalid else None))
     return plan
 
 
-def _write(plan: transfer.ImportPlan) -> dict[str, dict[str, int]]:
-    total = sum(plan.counts.values())
+def _write(plan: transfer.ImportPlan, skip_invalid: bool) -> dict[str, dict[str, int]]:
+    total = sum(plan.valid_counts.values())
     with click.progressbar(length=total, label=_("Écriture"), file=sys.stderr) as bar:
-        return transfer.write(plan, progress=bar.update)
+        return transfer.write(plan, progress=bar.update, skip_invalid=skip_invalid)
 
 
 def _update_index() -> None:
@@ -100,19 +135,21 @@ def _update_index() -> None:
         )
 
 
-def _import(paths: list[str], dry_run: bool) -> None:
-    plan = _validate(paths)
+def _import(
+    paths: list[str], dry_run: bool, skip_invalid: bool = False, report: str | None = None
+) -> None:
+    plan = _validate(paths, skip_invalid, report)
     if dry_run:
         click.echo(
             _(
                 "Vérification réussie (rien n'est écrit) : %(structures)s structure(s), "
                 "%(services)s service(s).",
-                structures=plan.counts["structure"],
-                services=plan.counts["service"],
+                structures=plan.valid_counts["structure"],
+                services=plan.valid_counts["service"],
             )
         )
         return
-    outcome = _write(plan)
+    outcome = _write(plan, skip_invalid)
     _update_index()
     for kind, label in (("structure", _("Structures")), ("service", _("Services"))):
         click.echo(
@@ -130,10 +167,26 @@ def _import(paths: list[str], dry_run: bool) -> None:
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Valider seulement, sans rien écrire.")
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Importer les enregistrements valides et écarter les autres (voir --report).",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, writable=True),
+    help=f"Fichier JSON des enregistrements refusés et de leurs erreurs "
+    f"(avec --skip-invalid : {DEFAULT_REPORT} par défaut).",
+)
 @with_appcontext
-def import_command(paths: tuple[str, ...], dry_run: bool) -> None:
-    """Import data·inclusion JSON files (structures and services), all or nothing."""
-    _import(list(paths), dry_run)
+def import_command(
+    paths: tuple[str, ...], dry_run: bool, skip_invalid: bool, report: str | None
+) -> None:
+    """Import data·inclusion JSON files (lists of records, {structures, services}, or pages
+    {items} of the data·inclusion API), all or nothing unless --skip-invalid. Fields outside
+    the schemas (score_qualite, doublons…) are left out and counted, URLs percent-encoded,
+    as the official data·inclusion model reads them."""
+    _import(list(paths), dry_run, skip_invalid, report)
 
 
 @click.command("seed")

@@ -1,7 +1,13 @@
 """French validation messages for marshmallow, through flask-babel, and error flattening."""
 
+import difflib
+import re
+from urllib.parse import quote
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
+from pydantic import HttpUrl
 
 FIELD_MESSAGES = {
     fields.Field: {
@@ -32,8 +38,24 @@ def install() -> None:
     }
 
 
+class OneOfNearest(validate.OneOf):
+    """OneOf whose error names the allowed value nearest to a wrong text (difflib)."""
+
+    def _format_error(self, value) -> str:
+        error = super()._format_error(value)
+        if not isinstance(value, str):
+            return error
+        choices = [str(choice) for choice in self.choices]
+        nearest = difflib.get_close_matches(value, choices, n=1) or difflib.get_close_matches(
+            value.lower(), choices, n=1
+        )
+        if not nearest:
+            return error
+        return f"{error} {_('Valeur la plus proche : « %(value)s ».', value=nearest[0])}"
+
+
 def one_of(choices) -> validate.OneOf:
-    return validate.OneOf(list(choices), error=_l("Valeur inconnue : « {input} »."))
+    return OneOfNearest(list(choices), error=_l("Valeur inconnue : « {input} »."))
 
 
 def text_length(min: int, max: int) -> validate.Length:
@@ -47,6 +69,20 @@ def not_empty() -> validate.Length:
 # Characters RFC 3986 never allows in a URI, whitespace and control characters included:
 # a link holding them is outside the API's declared format (and risky where it is shown).
 URL_CHARACTERS = r'\A[^\x00-\x20\x7f"<>\\^`{|}]*\Z'
+NOT_URL_CHARACTER = re.compile(r'[^\x21-\x7e]|["<>\\^`{|}]')
+
+
+def percent_encoded(text: str) -> str:
+    """``text`` as the official data·inclusion model reads an URL (pydantic's HttpUrl, the
+    WHATWG parser: spaces, quotes, accents… percent-encoded), what that parser leaves
+    (« | », « ^ »…) encoded too; unchanged when it needs no encoding or does not parse."""
+    if re.match(URL_CHARACTERS, text):
+        return text
+    try:
+        parsed = str(HttpUrl(text))
+    except ValueError:
+        return text
+    return NOT_URL_CHARACTER.sub(lambda found: quote(found.group(), safe=""), parsed)
 
 
 def url() -> fields.String:

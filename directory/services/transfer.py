@@ -1,16 +1,21 @@
 """Import and export in the data·inclusion JSON format (plus the Paris extension).
 
+A file is a list of records (data·inclusion's open-data files), an object {structures,
+services}, or the body of a data·inclusion API page {items, total, page, size, pages}
+(a search page's items {service, distance} are read as their services).
+
 An import is all or nothing: a first pass streams the files and validates every record,
 and one invalid record means nothing is written; the valid records wait on disk, as loaded,
 and a second pass writes them in one transaction, rolled back on any error. The session is
 emptied after each batch: what stays in memory is one batch and the ids the validation
-compares, not the records.
+compares, not the records. With ``skip_invalid``, the valid records are written and the
+invalid ones only reported (write_report).
 """
 
 import json
 import pickle
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -26,7 +31,7 @@ from ..extensions import db
 from ..models import Service, Structure, User
 from ..schemas.json_input import CLOSING, OPENING, JsonRefused, checked_events, parse_problem
 from ..schemas.listings import ServiceSchema, StructureSchema
-from ..schemas.messages import flatten_errors
+from ..schemas.messages import flatten_errors, percent_encoded
 from .audit import apply_changes
 from .indexing import index_queued
 
@@ -35,6 +40,8 @@ KINDS = {"structure": (Structure, StructureSchema), "service": (Service, Service
 OUTCOMES = ("created", "updated", "unchanged")
 CHUNK_SIZE = 500
 RECORD_LISTS = ("structures", "services")
+# The records of a data·inclusion API page: {"items": […], "total", "page", "size", "pages"}.
+PAGE_LIST = "items"
 EXPORT_FILES = {"structure": "structures.json", "service": "services.json"}
 
 
@@ -45,6 +52,9 @@ class RecordError:
     record_id: str
     field: str
     message: str
+
+    # A file that could not be read (to its end), rather than one of its records.
+    whole_file: bool = False
 
     def __str__(self) -> str:
         return f"{self.source} — {self.kind} « {self.record_id} » — {self.field} : {self.message}"
@@ -75,10 +85,25 @@ class ImportPlan:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     errors: list[RecordError] = field(default_factory=list)
     staged: dict[str, IO[bytes]] = field(default_factory=_staging_files)
+    # (kind, id) of staged records refused afterwards (their structure is missing).
+    refused: set[tuple[str, str]] = field(default_factory=set)
+    # Fields outside the schemas, left out of the records: how many records had each.
+    ignored: Counter = field(default_factory=Counter)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def readable(self) -> bool:
+        """Every file could be read to its end (what --skip-invalid needs to write)."""
+        return not any(error.whole_file for error in self.errors)
+
+    @property
+    def valid_counts(self) -> dict[str, int]:
+        """How many records of each kind are valid (those written with skip_invalid)."""
+        refused = Counter(kind for kind, _id in self.refused)
+        return {kind: count - refused[kind] for kind, count in self.counts.items()}
 
     def stage(self, kind: str, record: dict) -> None:
         pickle.dump(record, self.staged[kind], protocol=pickle.HIGHEST_PROTOCOL)
@@ -89,7 +114,9 @@ class ImportPlan:
         staged = self.staged[kind]
         staged.seek(0)
         for _record in range(self.counts[kind]):
-            yield pickle.load(staged)
+            record = pickle.load(staged)
+            if (kind, record["id"]) not in self.refused:
+                yield record
 
 
 @dataclass(frozen=True)
@@ -114,24 +141,39 @@ class _NotRecords(Exception):
     def message(self) -> str:
         if self.args:
             return _("« %(key)s » : liste d'enregistrements attendue.", key=self.args[0])
-        return _("Liste d'enregistrements ou objet {structures, services} attendu.")
+        return _(
+            "Liste d'enregistrements ou objet {structures, services} attendu "
+            "(ou page {items} de l'API data·inclusion)."
+        )
 
 
 def _classify(record: object) -> str:
     return "service" if isinstance(record, dict) and "structure_id" in record else "structure"
 
 
-def _shape(path: Path) -> str:
-    """'list' or 'object' (with a structures or services key), read no further than needed."""
+def _record_lists(path: Path) -> tuple[str | None, ...]:
+    """The top-level keys whose lists hold the records: (None,) for a list, RECORD_LISTS for
+    an object with structures or services, (PAGE_LIST,) for an API page; read no further
+    than needed."""
     with path.open("rb") as file:
         for number, (prefix, event, value) in enumerate(checked_events(file)):
             if number == 0 and event == "start_array":
-                return "list"
+                return (None,)
             if number == 0 and event != "start_map":
                 break
             if not prefix and event == "map_key" and value in RECORD_LISTS:
-                return "object"
+                return RECORD_LISTS
+            if not prefix and event == "map_key" and value == PAGE_LIST:
+                return (PAGE_LIST,)
     raise _NotRecords
+
+
+def _unwrapped(item: object) -> object:
+    """An item of a data·inclusion search page ({"service": {…}, "distance": …}) as its
+    service; any other item as it is."""
+    if isinstance(item, dict) and "id" not in item and isinstance(item.get("service"), dict):
+        return item["service"]
+    return item
 
 
 def _as_far_as_list(key: str, events: Iterator) -> Iterator:
@@ -153,18 +195,19 @@ def _as_far_as_list(key: str, events: Iterator) -> Iterator:
 
 
 def _file_records(path: Path) -> Iterator[RawRecord]:
-    """The records of one file, streamed: a list's items, or the structures then the services
-    of an object, numbered as they come (ints and floats parsed as json.loads does)."""
-    keys = [None] if _shape(path) == "list" else RECORD_LISTS
+    """The records of one file, streamed: a list's items, the structures then the services
+    of an object, or a page's items, numbered as they come (ints and floats parsed as
+    json.loads does)."""
     number = 0
-    for key in keys:
+    for key in _record_lists(path):
         with path.open("rb") as file:
             events = checked_events(file)
             if key is not None:
                 events = _as_far_as_list(key, events)
             for item in ijson.items(events, "item" if key is None else f"{key}.item"):
                 number += 1
-                yield RawRecord(f"{path.name}#{number}", _classify(item), item)
+                record = _unwrapped(item)
+                yield RawRecord(f"{path.name}#{number}", _classify(record), record)
 
 
 def _read(path: Path) -> Iterator[RawRecord | RecordError]:
@@ -180,7 +223,7 @@ def _read(path: Path) -> Iterator[RawRecord | RecordError]:
         message = str(error)
     except _NotRecords as error:
         message = error.message()
-    yield RecordError(str(path), _("fichier"), path.name, "-", message)
+    yield RecordError(str(path), _("fichier"), path.name, "-", message, whole_file=True)
 
 
 class JsonFiles:
@@ -237,10 +280,31 @@ def _record_id(data: object) -> str:
     return str(data.get("id", "?")) if isinstance(data, dict) else "?"
 
 
-def _load(schema, raw: RawRecord, errors: list[RecordError]) -> dict | None:
-    """The record loaded through its schema, or None with its problems added to errors."""
+def _read_leniently(schema, data: object, ignored: Counter) -> object:
+    """The record as the official data·inclusion model reads it: without the fields the
+    schema does not know (data·inclusion's own: score_qualite, doublons, structure…), each
+    counted in ``ignored``, and with its URLs percent-encoded (spaces, accents…)."""
+    if not isinstance(data, dict):
+        return data
+    fields = {field.data_key or name: field for name, field in schema.load_fields.items()}
+    ignored.update(key for key in data if key not in fields)
+    return {
+        key: percent_encoded(value)
+        if isinstance(value, str) and fields[key].metadata.get("format") == "uri"
+        else value
+        for key, value in data.items()
+        if key in fields
+    }
+
+
+def _load(
+    schema, raw: RawRecord, errors: list[RecordError], ignored: Counter | None
+) -> dict | None:
+    """The record loaded through its schema, or None with its problems added to errors.
+    Read leniently (see _read_leniently) when ``ignored`` is given."""
+    data = raw.data if ignored is None else _read_leniently(schema, raw.data, ignored)
     try:
-        return schema.load(raw.data)
+        return schema.load(data)
     except ValidationError as error:
         for path, messages in flatten_errors(error.messages).items():
             errors += [
@@ -250,21 +314,31 @@ def _load(schema, raw: RawRecord, errors: list[RecordError]) -> dict | None:
     return None
 
 
-def validate(source: RecordSource, progress: Callable[[int], None] = _nothing) -> ImportPlan:
+def validate(
+    source: RecordSource,
+    progress: Callable[[int], None] = _nothing,
+    lenient: bool = False,
+) -> ImportPlan:
     """Validate every record, and the links between them and with the database; keeps the
-    ids it needs for that and the errors, not the records."""
+    ids it needs for that and the errors, not the records. ``lenient``: read the records
+    as the official data·inclusion model does, fields outside the schemas left out and
+    counted (plan.ignored) instead of refused, URLs percent-encoded."""
     plan = ImportPlan()
+    ignored = plan.ignored if lenient else None
     seen: dict[tuple[str, str], str] = {}
     # structure id -> (source, id) of each service that names it
     references: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    refused_structures: set[str] = set()
     schemas = {kind: schema() for kind, (_model, schema) in KINDS.items()}
     for raw in source:
         progress(1)
         if isinstance(raw, RecordError):
             plan.errors.append(raw)
             continue
-        loaded = _load(schemas[raw.kind], raw, plan.errors)
+        loaded = _load(schemas[raw.kind], raw, plan.errors, ignored)
         if loaded is None:
+            if raw.kind == "structure":
+                refused_structures.add(_record_id(raw.data))
             continue
         if (raw.kind, loaded["id"]) in seen:
             message = _(
@@ -278,24 +352,31 @@ def validate(source: RecordSource, progress: Callable[[int], None] = _nothing) -
         if raw.kind == "service":
             references[loaded["structure_id"]].append((raw.source, loaded["id"]))
     imported = {record_id for kind, record_id in seen if kind == "structure"}
-    plan.errors += _unknown_structures(references, imported)
+    orphans = _missing_structures(references, imported, refused_structures)
+    plan.errors += orphans
+    plan.refused |= {("service", error.record_id) for error in orphans}
     return plan
 
 
-def _unknown_structures(
-    references: dict[str, list[tuple[str, str]]], imported: set[str]
+def _missing_structures(
+    references: dict[str, list[tuple[str, str]]], imported: set[str], refused: set[str]
 ) -> list[RecordError]:
-    """An error for each service whose structure is neither imported nor in the database."""
+    """An error for each service whose structure is neither imported nor in the database:
+    one refused by this import is named so, not as unknown."""
     wanted = [structure_id for structure_id in references if structure_id not in imported]
     known = _known_ids(Structure, wanted)
     errors = []
     for structure_id in wanted:
-        if structure_id not in known:
+        if structure_id in known:
+            continue
+        if structure_id in refused:
+            message = _("Structure « %(id)s » refusée (voir ses erreurs).", id=structure_id)
+        else:
             message = _("Structure « %(id)s » inconnue.", id=structure_id)
-            errors += [
-                RecordError(source, "service", service_id, "structure_id", message)
-                for source, service_id in references[structure_id]
-            ]
+        errors += [
+            RecordError(source, "service", service_id, "structure_id", message)
+            for source, service_id in references[structure_id]
+        ]
     return errors
 
 
@@ -330,14 +411,18 @@ def _release(kept: set) -> None:
 
 
 def write(
-    plan: ImportPlan, user: User | None = None, progress: Callable[[int], None] = _nothing
+    plan: ImportPlan,
+    user: User | None = None,
+    progress: Callable[[int], None] = _nothing,
+    skip_invalid: bool = False,
 ) -> dict[str, dict[str, int]]:
     """The write pass: every record of a valid plan read again and upserted, in batches, in
     one transaction, committed at the end and rolled back on any error. Returns how many
-    records of each kind were created, updated or unchanged.
+    records of each kind were created, updated or unchanged. With ``skip_invalid``, a plan
+    with invalid records writes its valid ones (not one with an unreadable file).
 
     The audit trail names ``user`` when a person imports through the admin pages."""
-    if not plan.ok:
+    if not (plan.readable if skip_invalid else plan.ok):
         raise ValueError("Refusing to apply an import plan that has errors.")
     outcome = {state: dict.fromkeys(KINDS, 0) for state in OUTCOMES}
     kept = set(db.session)
@@ -354,10 +439,35 @@ def write(
     return outcome
 
 
-def apply(plan: ImportPlan, user: User | None = None) -> ImportReport:
+def apply(plan: ImportPlan, user: User | None = None, skip_invalid: bool = False) -> ImportReport:
     """Write a valid plan (see write), then bring the search indexes up to date."""
-    outcome = write(plan, user)
+    outcome = write(plan, user, skip_invalid=skip_invalid)
     return ImportReport(**outcome, index_error=index_queued())
+
+
+# -- the report of rejected records ---------------------------------------------------------
+
+
+def rejections(errors: list[RecordError]) -> list[dict]:
+    """Each rejected record (or unreadable file) once, with all its reasons, in order."""
+    rejected: dict[tuple[str, str, str], dict] = {}
+    for error in errors:
+        key = (error.source, error.kind, error.record_id)
+        entry = rejected.setdefault(
+            key,
+            {"emplacement": error.source, "type": error.kind, "id": error.record_id, "erreurs": []},
+        )
+        entry["erreurs"].append({"champ": error.field, "message": error.message})
+    return list(rejected.values())
+
+
+def write_report(path: str | Path, errors: list[RecordError]) -> int:
+    """Write the rejected records and their reasons to ``path`` as a JSON list of
+    {emplacement, type, id, erreurs: [{champ, message}]}; returns how many."""
+    entries = rejections(errors)
+    text = json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
+    Path(path).write_text(text, encoding="utf-8")
+    return len(entries)
 
 
 # -- export ------------------------------------------------------------------------------

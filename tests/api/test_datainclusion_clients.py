@@ -93,7 +93,13 @@ def _services() -> list[dict]:
         for n in range(20)
     ]
     records += [
-        service(f"partenaire--sante-{n}", "partenaire", thematiques=["sante--acces-aux-soins"])
+        service(
+            f"partenaire--sante-{n}",
+            "partenaire",
+            thematiques=["sante--acces-aux-soins"],
+            publics=["femmes"] if n < 2 else None,
+            publics_precisions="Personnes sans domicile stable" if n == 5 else None,
+        )
         for n in range(6)
     ]
     records.append(service("dora--lille-emploi", "dora--lille", source="dora", **LILLE, **job))
@@ -232,6 +238,19 @@ def test_les_emplois_search_reads_every_result_on_its_one_page(client, token):
     assert ids(les_emplois.search_services(thematiques=["trouver-un-emploi"])) == JOB_IN_PARIS | {
         "dora--lille-emploi"
     }
+
+
+def test_quality_score_and_publics_filters(client, token):
+    les_emplois = LesEmplois(client, token)
+    # The older client's default minimum, 0.6: Soliguide's services (0.5) go, the partner's,
+    # never scored, stay.
+    scored = les_emplois.search_services(code_commune="75056", score_qualite_minimum=0.6)
+    assert not {s["id"] for s in scored if s["source"] == "soliguide"}
+    assert {f"partenaire--emploi-{n:02d}" for n in range(20)} <= ids(scored)
+    women = les_emplois.search_services(recherche_public="femmes")
+    assert ids(women) == {"partenaire--sante-0", "partenaire--sante-1"}
+    homeless = les_emplois.search_services(recherche_public="sans domicile")
+    assert ids(homeless) == {"partenaire--sante-5"}
 
 
 def test_les_emplois_sps_services(client, token):

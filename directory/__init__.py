@@ -78,6 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.extensions["directory.search"] = create_indexes(app.config, db.engine)
 
     from . import admin, api, auth, cli, health, i18n, observability, privacy, security, web
+    from .api import di_compat
     from .services import referrals
 
     observability.init_app(app)
@@ -87,6 +88,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     referrals.init_app(app)
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(di_compat.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(web.blueprint)
     app.register_blueprint(admin.blueprint)

@@ -1,12 +1,13 @@
 """The signed-in user of a request (Flask session), shared by pages and API."""
 
 from flask import Flask, abort, current_app, g, request, session
+from flask_babel import gettext as _
 from werkzeug.exceptions import Forbidden
 
 from .extensions import db
 from .models import User
 from .security import security_event
-from .services import accounts
+from .services import accounts, tokens
 from .services.permissions import PermissionDenied, can_search
 
 
@@ -43,6 +44,24 @@ def _load_user() -> None:
     user = db.session.get(User, user_id) if user_id is not None else None
     current = user is not None and session.get("generation") == user.session_generation
     g.user = user if current and user.active else None
+
+
+def authenticate_bearer() -> None:
+    """An ``Authorization: Bearer …`` API token: the request acts as its account. An unknown
+    or revoked token is a 401, whatever else the request carries (a session, public search)."""
+    credentials = request.authorization
+    if credentials is None or credentials.type != "bearer":
+        return
+    try:
+        g.user = tokens.token_user(credentials.token or "")
+    except tokens.UnknownToken:
+        security_event("token.refused", address=client_address(), path=request.path)
+        abort(401, _("Jeton d'API inconnu ou révoqué."))
+
+
+def bearer_authenticated() -> bool:
+    credentials = request.authorization
+    return credentials is not None and credentials.type == "bearer"
 
 
 def require_search_access() -> None:

@@ -1,4 +1,5 @@
-"""Account commands: ``directory users …``, ``directory reset-link``, ``directory reminders``."""
+"""Account commands: ``directory users …``, ``directory tokens …``, ``directory reset-link``,
+``directory reminders``."""
 
 from collections import defaultdict
 
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from .extensions import db
 from .models import ROLES, Membership, Structure, User
 from .schemas.messages import flatten_errors
-from .services import accounts
+from .services import accounts, tokens
 from .services.editing import due_for_review, review_due_on
 from .services.mail import mail_configured, send_mail
 
@@ -120,6 +121,53 @@ def reset_link_command(email: str) -> None:
     click.echo(f"{current_app.config['BASE_URL']}/admin/reinitialiser/{token}")
 
 
+@click.group("tokens")
+def tokens_group() -> None:
+    """API tokens: a script acts as an account (``Authorization: Bearer …``)."""
+
+
+@tokens_group.command("create")
+@click.argument("email")
+@click.option("--label", required=True, help="À quoi sert le jeton (ex. « synchro DORA »).")
+@with_appcontext
+def create_token_command(email: str, label: str) -> None:
+    """Create a token for an account and print it, once: it is stored hashed."""
+    try:
+        row, token = tokens.create_token(_user(email), label)
+    except ValidationError as error:
+        raise click.ClickException(" ".join(error.messages["label"])) from error
+    click.echo(_("Jeton n° %(id)s créé pour %(email)s.", id=row.id, email=email))
+    click.echo(_("Conservez-le maintenant : il ne sera plus affiché."))
+    click.echo(token)
+
+
+def _last_use(row) -> str:
+    return f"{row.last_used_at:%Y-%m-%d %H:%M}" if row.last_used_at else _("jamais utilisé")
+
+
+@tokens_group.command("list")
+@click.argument("email", required=False)
+@with_appcontext
+def list_tokens_command(email: str | None) -> None:
+    """List the tokens (of an account): number, account, label, creation, last use."""
+    for row in tokens.tokens(_user(email) if email else None):
+        state = _(" (révoqué)") if row.revoked_at else ""
+        click.echo(
+            f"{row.id}\t{row.user.email}\t{row.label}{state}\t"
+            f"{row.created_at:%Y-%m-%d}\t{_last_use(row)}"
+        )
+
+
+@tokens_group.command("revoke")
+@click.argument("token_id", type=int)
+@with_appcontext
+def revoke_token_command(token_id: int) -> None:
+    """Revoke a token (its number in ``directory tokens list``) for good."""
+    if tokens.revoke_token(token_id) is None:
+        raise click.ClickException(_("Aucun jeton n° %(id)s.", id=token_id))
+    click.echo(_("Jeton n° %(id)s révoqué.", id=token_id))
+
+
 def _due_by_editor() -> dict[User, list]:
     due = defaultdict(list)
     editors = db.session.scalars(select(User).where(User.role == "editor", User.active))
@@ -153,4 +201,4 @@ def reminders_command(send: bool) -> None:
             send_mail(editor.email, _("Annuaire : fiches à vérifier"), body)
 
 
-COMMANDS = (users_group, reset_link_command, reminders_command)
+COMMANDS = (users_group, tokens_group, reset_link_command, reminders_command)

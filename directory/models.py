@@ -71,6 +71,9 @@ class Structure(ListingMixin, db.Model):
     signataire: Mapped[bool] = mapped_column(Boolean, default=False)
     # A structure created by an editor waits for a coordinator's approval before it shows.
     approuvee: Mapped[bool] = mapped_column(Boolean, default=True)
+    # data·inclusion's known duplicates of this structure, as its API lists them:
+    # [{"source": …, "id": …}, …] (see services/datainclusion.py, exclure_doublons).
+    doublons: Mapped[list | None] = mapped_column(JSON)
 
     services: Mapped[list["Service"]] = relationship(
         back_populates="structure", order_by="Service.nom"
@@ -108,6 +111,8 @@ class Service(ListingMixin, db.Model):
     mobilisation_precisions: Mapped[str | None] = mapped_column(Text)
     volume_horaire_hebdomadaire: Mapped[float | None] = mapped_column(Float)
     nombre_semaines: Mapped[int | None] = mapped_column(Integer)
+    # data·inclusion's quality score (0–1) of an imported service; none for our partners'.
+    score_qualite: Mapped[float | None] = mapped_column(Float)
 
     # Paris extension
     niveau_francais_min: Mapped[str | None] = mapped_column(String(5))
@@ -183,6 +188,23 @@ class User(db.Model):
     @property
     def structure_ids(self) -> set[str]:
         return {structure.id for structure in self.structures}
+
+
+class ApiToken(db.Model):
+    """A machine's access as an account (``Authorization: Bearer …``): only its SHA-256 is
+    stored; revoked tokens stay listed, with their last use."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
 
 
 class AuditEntry(db.Model):

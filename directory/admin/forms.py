@@ -67,6 +67,8 @@ LABELS = {
     "accessibilite_lieu": _l("Lien vers la fiche d'accessibilité du lieu (Acceslibre)"),
     "reseaux_porteurs": _l("Réseaux porteurs"),
     "signataire": _l("Signataire du protocole"),
+    "score_qualite": _l("Score de qualité data·inclusion"),
+    "doublons": _l("Doublons connus de data·inclusion"),
     "approuvee": _l("Approuvée"),
     "horaires_saisie": _l("Saisie des horaires"),
     "horaires_feries_fermes": _l("Fermé les jours fériés"),

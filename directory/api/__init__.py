@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from .. import referentials as ref
-from ..auth import require_search_access
+from ..auth import authenticate_bearer, require_search_access
 from ..extensions import csrf
 from ..schemas.api import (
     PageParamsSchema,
@@ -36,7 +36,9 @@ AUTHENTICATED_READS = {"api.list_referrals", "api.referral"}
 
 @blueprint.before_request
 def reading_access() -> None:
-    """Reads follow the public-search switch; writes authenticate themselves (writes.py)."""
+    """An API token stands for its account; reads follow the public-search switch; writes
+    authenticate themselves (writes.py)."""
+    authenticate_bearer()
     if request.method in ("GET", "HEAD") and request.endpoint not in AUTHENTICATED_READS:
         require_search_access()
 

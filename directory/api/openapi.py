@@ -95,8 +95,9 @@ def _operation(
             "content": {"application/json": {"schema": body}},
         }
     if secured:
-        # A signed-in browser's session, with its CSRF token; or HTTP Basic (scripts).
-        operation["security"] = [{"session": [], "csrf": []}, {"basic": []}]
+        # A signed-in browser's session, with its CSRF token; or, for scripts, an API token
+        # (`directory tokens create`) or HTTP Basic.
+        operation["security"] = [{"session": [], "csrf": []}, {"bearer": []}, {"basic": []}]
     return operation
 
 
@@ -307,6 +308,13 @@ def _referral_paths() -> dict:
     }
 
 
+BEARER = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "Un jeton d'API d'un compte (`directory tokens create EMAIL --label …`)",
+}
+
+
 @cache
 def openapi_document() -> dict:
     spec = APISpec(
@@ -317,6 +325,7 @@ def openapi_document() -> dict:
         servers=[{"url": "/"}],
     )
     spec.components.security_scheme("basic", {"type": "http", "scheme": "basic"})
+    spec.components.security_scheme("bearer", BEARER)
     spec.components.security_scheme(
         "session", {"type": "apiKey", "in": "cookie", "name": "session"}
     )

@@ -1,10 +1,12 @@
 """Writes through the JSON API: the same service layer, permissions and locking as the forms.
 
-Authentication: HTTP Basic (e-mail, password) for scripts, throttled like the login form;
-else the session of a signed-in browser, whose every write (the body-less POSTs included)
+Authentication: an API token (``Authorization: Bearer …``, ``directory tokens create``) or
+HTTP Basic (e-mail, password) for scripts, the latter throttled like the login form; else the
+session of a signed-in browser, whose every write (the body-less POSTs included)
 must carry the session's CSRF token in an ``X-CSRFToken`` header — the value of the
 ``csrf_token`` field of any admin form — so the cookie alone cannot be abused from another
-site. Basic credentials are never sent by a browser on its own: those calls need no token.
+site. Tokens and Basic credentials are never sent by a browser on its own: those calls need no
+CSRF token.
 """
 
 from flask import abort, jsonify, request
@@ -12,7 +14,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError, fields, missing
 
-from ..auth import client_address, current_user
+from ..auth import bearer_authenticated, client_address, current_user
 from ..extensions import csrf, db
 from ..models import Service, Structure, User
 from ..schemas.api import ServiceWithStructureSchema, StructureWithServicesSchema
@@ -46,8 +48,10 @@ def _session_user() -> User:
 
 
 def api_user() -> User:
-    """HTTP Basic credentials, else the session's user (with its CSRF token); 401 when
-    neither."""
+    """The API token's account (checked before the view: auth.authenticate_bearer), else
+    HTTP Basic credentials, else the session's user (with its CSRF token); 401 when none."""
+    if bearer_authenticated():
+        return current_user()
     credentials = request.authorization
     if credentials is None and current_user() is not None:
         return _session_user()

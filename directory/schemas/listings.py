@@ -179,6 +179,13 @@ class ListingSchema(Schema):
         return data
 
 
+class SourceIdSchema(Schema):
+    """A listing of data·inclusion named by its source and id."""
+
+    source = fields.String(required=True, validate=text_length(1, 100))
+    id = fields.String(required=True, validate=text_length(1, 200))
+
+
 class StructureSchema(ListingSchema):
     model = Structure
     description = _optional_text(validate=text_length(5, 10000))
@@ -187,6 +194,12 @@ class StructureSchema(ListingSchema):
     accessibilite_lieu = url()
     reseaux_porteurs = _enum_list(ref.RESEAUX_PORTEURS, load_default=None)
     signataire = fields.Boolean(load_default=False)
+    doublons = fields.List(
+        fields.Nested(SourceIdSchema),
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Doublons connus selon data·inclusion (source, id)"},
+    )
 
 
 class ServiceSchema(ListingSchema):
@@ -218,6 +231,12 @@ class ServiceSchema(ListingSchema):
         allow_none=True, load_default=None, validate=between(0, 168)
     )
     nombre_semaines = fields.Integer(allow_none=True, load_default=None, validate=between(1, 520))
+    score_qualite = fields.Float(
+        allow_none=True,
+        load_default=None,
+        validate=between(0, 1),
+        metadata={"description": "Score de qualité calculé par data·inclusion (0 à 1)"},
+    )
 
     niveau_francais_min = fields.String(
         allow_none=True, load_default=None, validate=one_of(ref.NIVEAUX_FRANCAIS)

@@ -143,6 +143,8 @@ def create_service(user: User, structure_id: str, data: dict) -> Service:
 def duplicate_service(user: User, service: Service) -> Service:
     data = ServiceSchema().dump(service)
     data.pop("id")
+    # A copy is a listing of ours: data·inclusion never scored it.
+    data.pop("score_qualite")
     data["nom"] = f"{service.nom} (copie)"[:150]
     data["statut_publication"] = "brouillon"
     data["verifie_le"] = None

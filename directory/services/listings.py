@@ -24,6 +24,27 @@ def visible_service(service_id: str) -> Service | None:
     return service if service and service.is_visible else None
 
 
+# Ids per SQL IN list: far below every database's limit on bound parameters.
+IDS_PER_QUERY = 500
+
+
+def visible_services(ids: list[str]) -> dict[str, Service]:
+    """The services of ``ids`` the public sees, with their structures, by id."""
+    found: dict[str, Service] = {}
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        chunk = ids[start : start + IDS_PER_QUERY]
+        query = (
+            select(Service).where(Service.id.in_(chunk)).options(selectinload(Service.structure))
+        )
+        found |= {service.id: service for service in db.session.scalars(query)}
+    return {service_id: service for service_id, service in found.items() if service.is_visible}
+
+
+def every_published_structure() -> list[Structure]:
+    query = select(Structure).where(Structure.is_published).order_by(Structure.id)
+    return list(db.session.scalars(query))
+
+
 def published_structure(structure_id: str) -> Structure | None:
     structure = db.session.get(Structure, structure_id)
     return structure if structure and structure.is_published else None

@@ -3,7 +3,7 @@ database when a page needs them (the API serves its hits from hits.py instead)."
 
 import functools
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from math import ceil
 
 from flask_babel import get_locale
@@ -132,6 +132,23 @@ def search_services(query: SearchQuery) -> SearchResult:
     if page.took_ms is not None:
         clock.timings["es"] = page.took_ms
     return SearchResult(query, page.hits, page.total, facets, page.degraded, clock.timings)
+
+
+# Hits asked of the backend at a time when every hit of a query is wanted.
+HIT_BATCH = 5_000
+
+
+def every_hit(query: SearchQuery) -> list[Hit]:
+    """Every hit of ``query``, in its order, asked of the backend a batch at a time (no
+    facets): for the clients that page through all results (api/di_compat.py)."""
+    hits: list[Hit] = []
+    page = 1
+    while True:
+        batch = search_backend().search(replace(query, page=page, size=HIT_BATCH, facets=False))
+        hits += batch.hits
+        if not batch.hits or len(hits) >= batch.total:
+            return hits
+        page += 1
 
 
 class Stopwatch:

@@ -186,14 +186,6 @@ class SyncReport:
     unsure: list[str] = field(default_factory=list)
 
 
-def known_fields(kind: str, item: object) -> object:
-    """The record without the fields our schema does not know (data·inclusion adds
-    score_qualite, doublons, a nested structure…)."""
-    if not isinstance(item, dict):
-        return item
-    return {key: value for key, value in item.items() if key in KNOWN_FIELDS[kind]}
-
-
 def _rows_of(kind: str, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
     """(source, statut_publication) of the rows of these ids already in the database."""
     model = KINDS[kind][0]
@@ -220,19 +212,6 @@ def _partners_records(kind: str, items: list, label: str) -> tuple[list, list[Re
     return kept, refused
 
 
-def _valid_plan(records: list[RawRecord], refused: list[RecordError]) -> ImportPlan:
-    """The plan of the valid records: the refused ones are reported and left out, until the
-    rest validates (a service of a refused structure is refused in its turn)."""
-    while True:
-        plan = validate(records)
-        refused += plan.errors
-        wrong = {(error.kind, error.record_id) for error in plan.errors}
-        remaining = [raw for raw in records if (raw.kind, _record_id(raw.data)) not in wrong]
-        if plan.ok or len(remaining) == len(records):
-            return plan
-        records = remaining
-
-
 def _keeping_local_fields(kind: str, plan: ImportPlan) -> ImportPlan:
     """The plan with, for the rows already here, only the fields data·inclusion publishes:
     the others keep their value; a row archived earlier is published again."""
@@ -252,10 +231,10 @@ def _sync_page(kind: str, page: Page, report: SyncReport) -> None:
     label = f"{PATHS[kind]} page {page.number}"
     items, refused = _partners_records(kind, page.items, label)
     report.refused += refused
-    records = [RawRecord(label, kind, known_fields(kind, item)) for item in items]
-    plan = _valid_plan(records, report.refused)
-    if not plan.ok:
-        return
+    # Read as `directory import --skip-invalid` reads data·inclusion's records: the fields
+    # our schema does not know are ignored, the refused records left out.
+    plan = validate([RawRecord(label, kind, item) for item in items], lenient=True)
+    report.refused += plan.errors
     outcome = write(_keeping_local_fields(kind, plan))
     for state in OUTCOMES:
         report.outcome[state][kind] += outcome[state][kind]

@@ -34,8 +34,8 @@ from .transfer import (
     ImportPlan,
     RawRecord,
     RecordError,
-    _batches,
-    _record_id,
+    in_batches,
+    record_id_of,
     validate,
     write,
 )
@@ -192,18 +192,18 @@ def _rows_of(kind: str, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
     columns = select(model.id, model.source, model.statut_publication)
     return {
         row.id: (row.source, row.statut_publication)
-        for batch in _batches(ids)
+        for batch in in_batches(ids)
         for row in db.session.execute(columns.where(model.id.in_(batch)))
     }
 
 
 def _partners_records(kind: str, items: list, label: str) -> tuple[list, list[RecordError]]:
     """The items that are not partners' listings, and an error for each one that is."""
-    rows = _rows_of(kind, [_record_id(item) for item in items])
+    rows = _rows_of(kind, [record_id_of(item) for item in items])
     message = _("Fiche tenue par les partenaires de l'annuaire : laissée telle quelle.")
     kept, refused = [], []
     for item in items:
-        record_id = _record_id(item)
+        record_id = record_id_of(item)
         owner = rows.get(record_id, (None,))[0]
         if ref.OWN_SOURCE in (owner, isinstance(item, dict) and item.get("source")):
             refused.append(RecordError(label, kind, record_id, "source", message))
@@ -290,7 +290,7 @@ def sync(
     pages: dict[str, list[tuple[int | None, int]]] = {kind: [] for kind in KINDS}
     for kind in KINDS:
         for page in api.pages(kind, params, size):
-            seen[kind].update(_record_id(item) for item in page.items)
+            seen[kind].update(record_id_of(item) for item in page.items)
             pages[kind].append((page.total, len(page.items)))
             _sync_page(kind, page, report)
             progress(kind, page)

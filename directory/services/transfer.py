@@ -253,7 +253,7 @@ def read_files(paths: Iterable[str | Path]) -> tuple[list[RawRecord], list[Recor
 # -- rows --------------------------------------------------------------------------------
 
 
-def _batches(items: Iterable, size: int = CHUNK_SIZE) -> Iterator[list]:
+def in_batches(items: Iterable, size: int = CHUNK_SIZE) -> Iterator[list]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
@@ -263,7 +263,7 @@ def _known_ids(model, ids: list[str]) -> set[str]:
     """Those of these ids that are in the database."""
     return {
         known
-        for chunk in _batches(ids)
+        for chunk in in_batches(ids)
         for known in db.session.scalars(select(model.id).where(model.id.in_(chunk)))
     }
 
@@ -276,7 +276,7 @@ def _existing(model, ids: list[str]) -> dict:
 # -- the validation pass -----------------------------------------------------------------
 
 
-def _record_id(data: object) -> str:
+def record_id_of(data: object) -> str:
     return str(data.get("id", "?")) if isinstance(data, dict) else "?"
 
 
@@ -308,7 +308,7 @@ def _load(
     except ValidationError as error:
         for path, messages in flatten_errors(error.messages).items():
             errors += [
-                RecordError(raw.source, raw.kind, _record_id(raw.data), path, message)
+                RecordError(raw.source, raw.kind, record_id_of(raw.data), path, message)
                 for message in messages
             ]
     return None
@@ -338,7 +338,7 @@ def validate(
         loaded = _load(schemas[raw.kind], raw, plan.errors, ignored)
         if loaded is None:
             if raw.kind == "structure":
-                refused_structures.add(_record_id(raw.data))
+                refused_structures.add(record_id_of(raw.data))
             continue
         if (raw.kind, loaded["id"]) in seen:
             message = _(
@@ -428,7 +428,7 @@ def write(
     kept = set(db.session)
     try:
         for kind in KINDS:
-            for batch in _batches(plan.records(kind)):
+            for batch in in_batches(plan.records(kind)):
                 _write_batch(kind, batch, user, outcome)
                 _release(kept)
                 progress(len(batch))

@@ -121,10 +121,10 @@ class BanHandler(BaseHTTPRequestHandler):
         """Quiet."""
 
 
-class BanServer:
-    def __init__(self):
-        self.queries: list[str] = []
-        handler = type("Handler", (BanHandler,), {"queries": self.queries})
+class LocalServer:
+    """A handler class served on a free loopback port, in a thread, while in a ``with``."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]):
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -140,6 +140,12 @@ class BanServer:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join()
+
+
+class BanServer(LocalServer):
+    def __init__(self):
+        self.queries: list[str] = []
+        super().__init__(type("Handler", (BanHandler,), {"queries": self.queries}))
 
 
 def unused_port_url() -> str:

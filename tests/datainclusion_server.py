@@ -13,10 +13,11 @@ structures' ``doublons``. ``faults`` makes a page answer errors first (429 with 
 
 import json
 import math
-import threading
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from .ban_server import LocalServer
 
 PREFIX = "/api/v1"
 DEFAULT_SIZE = 5000
@@ -178,7 +179,7 @@ class DataInclusionHandler(BaseHTTPRequestHandler):
         """Quiet."""
 
 
-class DataInclusionServer:
+class DataInclusionServer(LocalServer):
     def __init__(self, token: str = TOKEN):
         self.token = token
         self.refusal = 401
@@ -187,19 +188,8 @@ class DataInclusionServer:
         # (path, page) -> answers given before the page itself: [(status, headers)…]
         self.faults: dict[tuple[str, int], list[tuple[int, dict]]] = {}
         self.requests: list[tuple[str, dict]] = []
-        handler = type("Handler", (DataInclusionHandler,), {"server_state": self})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(type("Handler", (DataInclusionHandler,), {"server_state": self}))
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}{PREFIX}"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+        return super().url + PREFIX

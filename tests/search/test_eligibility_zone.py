@@ -13,6 +13,13 @@ ZONES = {
     "sans-zone-paris-11e": {"zone_eligibilite": None, "code_insee": "75111"},
     "sans-zone-paris": {"zone_eligibilite": None, "code_insee": "75056"},
     "sans-zone-saint-denis": {"zone_eligibilite": None, "code_insee": "93066"},
+    # As imported from data·inclusion: a service in Lille is for Lille, unless its zone says.
+    "sans-zone-lille": {"zone_eligibilite": None, "code_insee": "59350", "code_postal": "59000"},
+    "zone-18e-adresse-lille": {
+        "zone_eligibilite": ["75118"],
+        "code_insee": "59350",
+        "code_postal": "59000",
+    },
     "sans-zone-ni-adresse": {
         "zone_eligibilite": None,
         "code_insee": None,
@@ -42,4 +49,11 @@ def test_a_zone_or_else_the_commune_of_the_address_says_who_is_eligible(client, 
         "sans-zone-paris",
         "sans-zone-ni-adresse",
     }
-    assert "sans-zone-saint-denis" in found(client)  # found, but for no arrondissement
+    assert {"sans-zone-saint-denis", "sans-zone-lille"} <= found(client)  # for no arrondissement
+    assert found(client, arrondissement=18) == {
+        "zone-paris",
+        "sans-zone-paris-11e",
+        "sans-zone-paris",
+        "sans-zone-ni-adresse",
+        "zone-18e-adresse-lille",
+    }

@@ -29,7 +29,6 @@ from .search import every_hit
 PARIS_CENTRE = (48.8566, 2.3522)
 # data·inclusion: on-site services within 50 km of the search point.
 SEARCH_RADIUS_KM = 50
-OWN_SOURCE = "paris-partenaires"
 # The data·inclusion parameters that are filters of our search, by the same name.
 TERM_PARAMETERS = ("thematiques", "frais", "publics", "modes_accueil", "types")
 
@@ -185,7 +184,7 @@ def sources() -> list[dict]:
         .where(Structure.is_published, Service.statut_publication == ref.PUBLIE)
     )
     slugs = set(db.session.scalars(published.union(services)))
-    names = {OWN_SOURCE: _("Annuaire des partenaires de Paris")}
+    names = {ref.OWN_SOURCE: _("Annuaire des partenaires de Paris")}
     return [
         {"slug": slug, "nom": names.get(slug, slug), "description": None} for slug in sorted(slugs)
     ]

@@ -66,14 +66,26 @@ def _indexing_bar():
 DEFAULT_REPORT = "import-rejets.json"
 
 
-def _report_ignored(plan: transfer.ImportPlan) -> None:
-    """Name once each field left out of the records (not in the schemas), with a count."""
+def _counts(counter) -> str:
+    return ", ".join(f"{name} ({count})" for name, count in sorted(counter.items()))
+
+
+def _report_left_out(plan: transfer.ImportPlan) -> None:
+    """Name once each field left out of the records (not in the schemas), and each field
+    whose values were left out (refused only by our stricter checks), with a count."""
     if plan.ignored:
-        fields = ", ".join(f"{name} ({count})" for name, count in sorted(plan.ignored.items()))
         click.echo(
             _(
                 "Champs hors schéma ignorés (nombre d'enregistrements) : %(fields)s",
-                fields=fields,
+                fields=_counts(plan.ignored),
+            ),
+            err=True,
+        )
+    if plan.dropped:
+        click.echo(
+            _(
+                "Valeurs écartées (non conformes à l'annuaire) : %(fields)s",
+                fields=_counts(plan.dropped),
             ),
             err=True,
         )
@@ -106,7 +118,7 @@ def _report_errors(plan: transfer.ImportPlan, skip_invalid: bool, report: str | 
 def _validate(paths: list[str], skip_invalid: bool, report: str | None) -> transfer.ImportPlan:
     with _counting_bar(_("Validation")) as bar:
         plan = transfer.validate(transfer.JsonFiles(paths), progress=bar.update, lenient=True)
-    _report_ignored(plan)
+    _report_left_out(plan)
     if not plan.ok:
         _report_errors(plan, skip_invalid, report or (DEFAULT_REPORT if skip_invalid else None))
     return plan
@@ -184,8 +196,9 @@ def import_command(
 ) -> None:
     """Import data·inclusion JSON files (lists of records, {structures, services}, or pages
     {items} of the data·inclusion API), all or nothing unless --skip-invalid. Fields outside
-    the schemas (score_qualite, doublons…) are left out and counted, URLs percent-encoded,
-    as the official data·inclusion model reads them."""
+    the schemas (adresse_certifiee, _di_*…) are left out and counted, URLs percent-encoded,
+    as the official data·inclusion model reads them; a value it accepts and only our
+    stricter checks refuse (free-text hours…) is left out and counted."""
     _import(list(paths), dry_run, skip_invalid, report)
 
 

@@ -29,9 +29,10 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Service, Structure, User
+from ..schemas import leniency
 from ..schemas.json_input import CLOSING, OPENING, JsonRefused, checked_events, parse_problem
 from ..schemas.listings import ServiceSchema, StructureSchema
-from ..schemas.messages import flatten_errors, percent_encoded
+from ..schemas.messages import flatten_errors
 from .audit import apply_changes
 from .indexing import index_queued
 
@@ -89,6 +90,8 @@ class ImportPlan:
     refused: set[tuple[str, str]] = field(default_factory=set)
     # Fields outside the schemas, left out of the records: how many records had each.
     ignored: Counter = field(default_factory=Counter)
+    # Values left out because only our stricter checks refuse them (lenient): per field.
+    dropped: Counter = field(default_factory=Counter)
 
     @property
     def ok(self) -> bool:
@@ -280,31 +283,16 @@ def record_id_of(data: object) -> str:
     return str(data.get("id", "?")) if isinstance(data, dict) else "?"
 
 
-def _read_leniently(schema, data: object, ignored: Counter) -> object:
-    """The record as the official data·inclusion model reads it: without the fields the
-    schema does not know (data·inclusion's own: score_qualite, doublons, structure…), each
-    counted in ``ignored``, and with its URLs percent-encoded (spaces, accents…)."""
-    if not isinstance(data, dict):
-        return data
-    fields = {field.data_key or name: field for name, field in schema.load_fields.items()}
-    ignored.update(key for key in data if key not in fields)
-    return {
-        key: percent_encoded(value)
-        if isinstance(value, str) and fields[key].metadata.get("format") == "uri"
-        else value
-        for key, value in data.items()
-        if key in fields
-    }
-
-
 def _load(
-    schema, raw: RawRecord, errors: list[RecordError], ignored: Counter | None
+    schema, raw: RawRecord, errors: list[RecordError], plan: ImportPlan | None
 ) -> dict | None:
     """The record loaded through its schema, or None with its problems added to errors.
-    Read leniently (see _read_leniently) when ``ignored`` is given."""
-    data = raw.data if ignored is None else _read_leniently(schema, raw.data, ignored)
+    Read as the official data·inclusion model reads it (schemas/leniency.py) when ``plan``
+    is given, what is left out counted in plan.ignored and plan.dropped."""
     try:
-        return schema.load(data)
+        if plan is None:
+            return schema.load(raw.data)
+        return leniency.load(schema, raw.data, plan.ignored, plan.dropped)
     except ValidationError as error:
         for path, messages in flatten_errors(error.messages).items():
             errors += [
@@ -321,10 +309,10 @@ def validate(
 ) -> ImportPlan:
     """Validate every record, and the links between them and with the database; keeps the
     ids it needs for that and the errors, not the records. ``lenient``: read the records
-    as the official data·inclusion model does, fields outside the schemas left out and
-    counted (plan.ignored) instead of refused, URLs percent-encoded."""
+    as the official data·inclusion model does (schemas/leniency.py): fields outside the
+    schemas left out and counted (plan.ignored), URLs percent-encoded, values only our
+    stricter checks refuse left out and counted (plan.dropped), instead of refused."""
     plan = ImportPlan()
-    ignored = plan.ignored if lenient else None
     seen: dict[tuple[str, str], str] = {}
     # structure id -> (source, id) of each service that names it
     references: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -335,7 +323,7 @@ def validate(
         if isinstance(raw, RecordError):
             plan.errors.append(raw)
             continue
-        loaded = _load(schemas[raw.kind], raw, plan.errors, ignored)
+        loaded = _load(schemas[raw.kind], raw, plan.errors, plan if lenient else None)
         if loaded is None:
             if raw.kind == "structure":
                 refused_structures.add(record_id_of(raw.data))

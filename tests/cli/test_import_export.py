@@ -6,6 +6,7 @@ from directory import create_app
 from directory.extensions import db
 from directory.models import Service, Structure
 from directory.services.indexing import search_backend
+from directory.services.transfer import RawRecord, validate
 from tests.conftest import database_config
 from tests.factories import service, structure
 
@@ -46,14 +47,28 @@ def test_unknown_structure_and_duplicate_ids_are_reported(app, tmp_path):
     assert counts(app) == (0, 0)
 
 
-def test_a_text_longer_than_its_column_is_refused_by_name(app, tmp_path):
-    """SQLite would store it whole, PostgreSQL refuse it mid-import: the validation says so."""
+def test_a_text_longer_than_its_column_is_refused_by_name(app):
+    """SQLite would store it whole, PostgreSQL refuse it mid-import: the validation says so
+    (the admin pages and the API, strict)."""
+    long_contact = service("long", contact_nom_prenom="Dupont " * 30)
+    records = [
+        RawRecord("data.json#1", "structure", structure()),
+        RawRecord("data.json#2", "service", long_contact),
+    ]
+    with app.app_context():
+        [error] = validate(records).errors
+    assert f"{error.field} : {error.message}" == "contact_nom_prenom : 200 caractères au plus."
+
+
+def test_the_import_leaves_out_an_optional_text_longer_than_its_column(app, tmp_path):
+    """The official data·inclusion model takes it: `import` stores the record without it."""
     long_contact = service("long", contact_nom_prenom="Dupont " * 30)
     path = write(tmp_path / "data.json", [structure()], [long_contact])
     result = app.test_cli_runner().invoke(args=["import", path])
-    assert result.exit_code == 1, result.output
-    assert "contact_nom_prenom : 200 caractères au plus." in result.output
-    assert counts(app) == (0, 0)
+    assert result.exit_code == 0, result.output
+    assert "Valeurs écartées (non conformes à l'annuaire) : contact_nom_prenom (1)" in result.output
+    with app.app_context():
+        assert db.session.get(Service, "long").contact_nom_prenom is None
 
 
 def test_invalid_json_file_is_reported_by_name(app, tmp_path):

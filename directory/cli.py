@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from . import cli_accounts, cli_backup, cli_datainclusion, cli_referrals, cli_stats
+from .cli_reports import report_left_out
 from .database import upgrade_to_head
 from .extensions import db
 from .models import Structure
@@ -66,31 +67,6 @@ def _indexing_bar():
 DEFAULT_REPORT = "import-rejets.json"
 
 
-def _counts(counter) -> str:
-    return ", ".join(f"{name} ({count})" for name, count in sorted(counter.items()))
-
-
-def _report_left_out(plan: transfer.ImportPlan) -> None:
-    """Name once each field left out of the records (not in the schemas), and each field
-    whose values were left out (refused only by our stricter checks), with a count."""
-    if plan.ignored:
-        click.echo(
-            _(
-                "Champs hors schéma ignorés (nombre d'enregistrements) : %(fields)s",
-                fields=_counts(plan.ignored),
-            ),
-            err=True,
-        )
-    if plan.dropped:
-        click.echo(
-            _(
-                "Valeurs écartées (non conformes à l'annuaire) : %(fields)s",
-                fields=_counts(plan.dropped),
-            ),
-            err=True,
-        )
-
-
 def _report_errors(plan: transfer.ImportPlan, skip_invalid: bool, report: str | None) -> None:
     """Each error on a line and, when asked, the rejected records in the report file; stop
     unless the invalid records may be skipped (and every file could be read)."""
@@ -118,7 +94,7 @@ def _report_errors(plan: transfer.ImportPlan, skip_invalid: bool, report: str | 
 def _validate(paths: list[str], skip_invalid: bool, report: str | None) -> transfer.ImportPlan:
     with _counting_bar(_("Validation")) as bar:
         plan = transfer.validate(transfer.JsonFiles(paths), progress=bar.update, lenient=True)
-    _report_left_out(plan)
+    report_left_out(plan.ignored, plan.dropped)
     if not plan.ok:
         _report_errors(plan, skip_invalid, report or (DEFAULT_REPORT if skip_invalid else None))
     return plan

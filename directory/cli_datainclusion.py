@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .cli_reports import report_left_out
 from .services import datainclusion_sync as di
 
 DEPARTEMENT = re.compile(r"\d{2,3}|2[AB]")
@@ -34,6 +35,7 @@ def _show_page(kind: str, page: di.Page) -> None:
 
 
 def _show_report(report: di.SyncReport) -> None:
+    report_left_out(report.ignored, report.dropped)
     for error in report.refused:
         click.echo(_("ERREUR %(error)s", error=error), err=True)
     for kind, label in LABELS.items():

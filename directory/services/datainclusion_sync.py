@@ -1,20 +1,21 @@
 """Sync from the data·inclusion API: its structures then its services of one département,
 page by page (GET /structures and /services, ``{"items", "total", "page", "size", "pages"}``).
 
-Each page goes through the import (transfer.py: its validation, its audited upsert) in its own
-transaction: a failure leaves the earlier pages written and nothing of its own page, and the
-next run, which reads every page again, completes. A record equal to its row changes nothing
+Each page goes through the import (transfer.py: its lenient validation, its audited upsert) in
+its own transaction: a failure leaves the earlier pages written and nothing of its own page, and
+the next run, which reads every page again, completes. A record equal to its row changes nothing
 (no revision, no audit entry), so a second run changes nothing. What data·inclusion does not
 publish (the Paris extension, the publication status, the verification date…) keeps its value
 here. The listings partners keep in this directory (OWN_SOURCE) are never touched. After a
-complete run only, the listings that the same query would return and that upstream no longer
-has are archived.
+complete run only, the listings that the same query would return and that upstream no longer has
+are archived.
 """
 
 import json
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -184,6 +185,9 @@ class SyncReport:
     archived: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     # Kinds whose pages were empty or changed while they were read: nothing archived.
     unsure: list[str] = field(default_factory=list)
+    # Fields not in our schemas, and values only our stricter checks refuse: left out.
+    ignored: Counter = field(default_factory=Counter)
+    dropped: Counter = field(default_factory=Counter)
 
 
 def _rows_of(kind: str, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
@@ -235,6 +239,8 @@ def _sync_page(kind: str, page: Page, report: SyncReport) -> None:
     # our schema does not know are ignored, the refused records left out.
     plan = validate([RawRecord(label, kind, item) for item in items], lenient=True)
     report.refused += plan.errors
+    report.ignored.update(plan.ignored)
+    report.dropped.update(plan.dropped)
     outcome = write(_keeping_local_fields(kind, plan))
     for state in OUTCOMES:
         report.outcome[state][kind] += outcome[state][kind]

@@ -79,6 +79,10 @@ def test_every_page_is_read_and_a_second_run_changes_nothing(app, upstream):
     assert "Structures : 2 créé(e)s, 0 mis(es) à jour, 0 inchangé(e)s" in result.output
     assert "Services : 5 créé(e)s, 0 mis(es) à jour, 0 inchangé(e)s" in result.output
     assert "Services : page 3/3 (1 fiche(s))" in result.output
+    # A structure's score (data·inclusion derives it) is not kept, and said so once.
+    assert "Champs hors schéma ignorés (nombre d'enregistrements) : score_qualite (2)" in (
+        result.output
+    )
     assert ids(app, Structure) == {"dora--asso", "dora--centre"}
     assert len(ids(app, Service)) == 5
     assert found(app, "soir") == {"dora--cours"}

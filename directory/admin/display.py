@@ -1,7 +1,7 @@
 """What the admin templates need to put values into words (admin pages only)."""
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask import url_for
 from flask_babel import format_date, format_datetime, ngettext
@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from .. import hours
 from .. import referentials as ref
 from ..auth import current_user
-from ..models import Service, Structure, User, utcnow
+from ..models import Service, Structure, User, as_utc, utcnow
 from ..services import referrals
 from ..services.audit import IMPORT_ACTOR
 from ..services.editing import review_due_on
@@ -122,8 +122,7 @@ def hours_preview(value: str | None) -> tuple[list[str], str | None]:
 
 def days_since(moment: datetime, now: datetime | None = None) -> int:
     """Whole days from ``moment`` to now (SQLite gives back naive UTC datetimes)."""
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return max(0, ((now or utcnow()) - moment).days)
+    return max(0, ((now or utcnow()) - as_utc(moment)).days)
 
 
 def waiting_text(since: datetime) -> str:
@@ -138,7 +137,7 @@ def referral_counter(user: User | None):
     """The count the menu shows next to « Orientations »: what awaits an editor's answer."""
     if user is None or user.role != "editor":
         return None
-    return len(referrals.waiting(referrals.received(user)))
+    return referrals.waiting_count(user)
 
 
 @blueprint.context_processor

@@ -14,7 +14,7 @@ from marshmallow import ValidationError
 from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
-from ..models import ROLES, LoginAttempt, PasswordResetToken, User, utcnow
+from ..models import ROLES, LoginAttempt, PasswordResetToken, User, as_utc, utcnow
 from ..security import security_event
 
 MIN_PASSWORD_LENGTH = 12
@@ -104,8 +104,7 @@ def _window_start() -> datetime:
 
 
 def _retry_after(oldest: datetime) -> int:
-    oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=utcnow().tzinfo)
-    return max(1, int((oldest + _window() - utcnow()).total_seconds()))
+    return max(1, int((as_utc(oldest) + _window() - utcnow()).total_seconds()))
 
 
 def _check_limit(limit: int, *conditions) -> None:
@@ -256,10 +255,7 @@ def _usable_token(token: str) -> PasswordResetToken:
     )
     if row is None or row.used_at is not None:
         raise InvalidResetToken
-    expires = (
-        row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=utcnow().tzinfo)
-    )
-    if expires < utcnow():
+    if as_utc(row.expires_at) < utcnow():
         raise InvalidResetToken
     return row
 

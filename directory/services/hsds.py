@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from .. import hours
 from .. import referentials as ref
 from ..extensions import db
-from ..models import Service, Structure
+from ..models import Service, Structure, as_utc
 from .indexing import visible_services_query
 
 # Never to change: every exported identifier derives from it.
@@ -251,11 +251,8 @@ def _service_at_location(service: Service, own_id: str) -> list[dict]:
 
 
 def _last_modified(service: Service) -> str:
-    moment = max(
-        (listing.updated_at for listing in (service, service.structure)),
-        key=lambda at: at.replace(tzinfo=at.tzinfo or UTC),
-    )
-    return moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(UTC).isoformat()
+    moment = max(as_utc(listing.updated_at) for listing in (service, service.structure))
+    return moment.astimezone(UTC).isoformat()
 
 
 def service_object(service: Service) -> dict:

@@ -19,7 +19,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -29,7 +29,7 @@ from sqlalchemy.orm import load_only, selectinload
 
 from .. import referentials as ref
 from ..extensions import db
-from ..models import Referral, Structure
+from ..models import Referral, Structure, as_utc
 from .figures import DateRange, csv_table, local_zone
 from .referrals import ACCEPTED, KEPT, MISSED, RECEIVED, REFUSAL_MOTIVES, REFUSED, SENT
 
@@ -64,7 +64,7 @@ class Outcome:
 
 def _local(moment: datetime) -> datetime:
     """An instant in the application's time zone (SQLite gives back UTC without a zone)."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(local_zone())
+    return as_utc(moment).astimezone(local_zone())
 
 
 def _days(start: datetime, end: datetime | None) -> float | None:

@@ -13,7 +13,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -223,6 +223,18 @@ def _of_member(user: User, role: str, column) -> list[Referral]:
         return []
     query = select(Referral).where(column.in_(user.structure_ids)).order_by(Referral.created_at)
     return list(db.session.scalars(query))
+
+
+def waiting_count(user: User) -> int:
+    """How many referrals await an answer of the structures ``user`` edits (one count)."""
+    if not (user.active and user.role == "editor" and user.structure_ids):
+        return 0
+    return db.session.scalar(
+        select(func.count(Referral.id)).where(
+            Referral.receiving_structure_id.in_(user.structure_ids),
+            Referral.state.in_(AWAITING_ANSWER),
+        )
+    )
 
 
 def waiting(referrals: list[Referral]) -> list[Referral]:

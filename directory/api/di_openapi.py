@@ -3,9 +3,6 @@ generated from its marshmallow schemas (schemas/di_compat.py)."""
 
 from functools import cache
 
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
-
 from ..schemas.di_compat import (
     DOC_ENUMS,
     DIDetailedServiceSchema,
@@ -20,7 +17,7 @@ from ..schemas.di_compat import (
     page_schema,
 )
 from ..schemas.listings import ServiceSchema, StructureSchema
-from .openapi import BEARER
+from .openapi import BEARER, build_document
 
 PREFIX = "/datainclusion/api/v1"
 # Leaves first, so that nested schemas become references to these components.
@@ -126,16 +123,10 @@ def _paths() -> dict:
 
 @cache
 def di_openapi_document() -> dict:
-    spec = APISpec(
-        title="Annuaire des partenaires — API compatible data·inclusion v1",
-        version="1.0.0",
-        openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
-        servers=[{"url": PREFIX}],
+    return build_document(
+        "Annuaire des partenaires — API compatible data·inclusion v1",
+        PREFIX,
+        {"bearer": BEARER},
+        COMPONENTS,
+        _paths(),
     )
-    spec.components.security_scheme("bearer", BEARER)
-    for name, schema in COMPONENTS.items():
-        spec.components.schema(name, schema=schema)
-    for path, operations in _paths().items():
-        spec.path(path, operations=operations)
-    return spec.to_dict()

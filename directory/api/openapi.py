@@ -315,26 +315,39 @@ BEARER = {
 }
 
 
-@cache
-def openapi_document() -> dict:
+def build_document(title: str, server: str, schemes: dict, components: dict, paths: dict) -> dict:
+    """An OpenAPI 3 document: its security schemes, marshmallow components (or plain
+    dicts) and paths."""
     spec = APISpec(
-        title="Annuaire des partenaires — protocole parisien d'intégration professionnelle",
+        title=title,
         version="1.0.0",
         openapi_version="3.0.3",
         plugins=[MarshmallowPlugin()],
-        servers=[{"url": "/"}],
+        servers=[{"url": server}],
     )
-    spec.components.security_scheme("basic", {"type": "http", "scheme": "basic"})
-    spec.components.security_scheme("bearer", BEARER)
-    spec.components.security_scheme(
-        "session", {"type": "apiKey", "in": "cookie", "name": "session"}
-    )
-    spec.components.security_scheme(
-        "csrf", {"type": "apiKey", "in": "header", "name": "X-CSRFToken"}
-    )
-    for name, schema in COMPONENTS.items():
-        spec.components.schema(name, schema=schema)
-    spec.components.schema("HsdsServicePage", component=HSDS_SERVICE_PAGE)
-    for path, operations in {**_read_paths(), **_write_paths(), **_referral_paths()}.items():
+    for name, scheme in schemes.items():
+        spec.components.security_scheme(name, scheme)
+    for name, schema in components.items():
+        if isinstance(schema, dict):
+            spec.components.schema(name, component=schema)
+        else:
+            spec.components.schema(name, schema=schema)
+    for path, operations in paths.items():
         spec.path(path, operations=operations)
     return spec.to_dict()
+
+
+@cache
+def openapi_document() -> dict:
+    return build_document(
+        "Annuaire des partenaires — protocole parisien d'intégration professionnelle",
+        "/",
+        {
+            "basic": {"type": "http", "scheme": "basic"},
+            "bearer": BEARER,
+            "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+            "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRFToken"},
+        },
+        COMPONENTS | {"HsdsServicePage": HSDS_SERVICE_PAGE},
+        {**_read_paths(), **_write_paths(), **_referral_paths()},
+    )
